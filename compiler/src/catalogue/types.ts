@@ -1,0 +1,72 @@
+// The shape of the docs catalogue: one record per documented word. The same data
+// drives validation (types, ranges, defaults, accepted words), hover, completion,
+// signature help and `regnetc explain`.
+import type { JsonValue } from '../ir.js';
+
+export type Category =
+  | 'keyword' // let, model, data, train, sweep, augment, as, true, false
+  | 'layer'
+  | 'section-setting' // a key inside data / train / sweep / early_stopping
+  | 'source'
+  | 'augmentation'
+  | 'optimizer'
+  | 'schedule'
+  | 'loss'
+  | 'regularizer'
+  | 'clip'
+  | 'enum-word' // a word accepted as a value: relu, same, val_loss, best, ...
+  | 'metric';
+
+/** What a value may be. `call` values name the category of callables accepted. */
+export type ValueType =
+  | { type: 'int' }
+  | { type: 'number' }
+  | { type: 'bool' }
+  | { type: 'string' }
+  | { type: 'path' }
+  | { type: 'enum'; values: string[] }
+  | { type: 'list'; of: ValueType; length?: number }
+  /** e.g. `kernel: 3` or `kernel: [3, 5]` */
+  | { type: 'int-or-list'; length?: number }
+  | { type: 'call'; category: Category }
+  /** either of several types, e.g. `validation: 0.1` or `validation: mnist(split: test)` */
+  | { type: 'union'; of: ValueType[] };
+
+export interface ParamDoc {
+  name: string;
+  value: ValueType;
+  summary: string;
+  /** Absent means required (unless `optional`). */
+  default?: JsonValue;
+  /** True when there is no default but the argument may be omitted. */
+  optional?: boolean;
+  /** Index in the positional order, when the argument may be given positionally. */
+  positional?: number;
+  min?: number;
+  max?: number;
+  /** When true, `min`/`max` themselves are not allowed. */
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+}
+
+export interface Entry {
+  name: string;
+  category: Category;
+  /** One sentence. */
+  summary: string;
+  /** Longer explanation (markdown allowed), shown in hover and `explain`. */
+  details?: string;
+  /** The formula in plain text/unicode, e.g. `y = x·W + b`. */
+  formula?: string;
+  /** Paper or textbook section. */
+  reference?: string;
+  params: ParamDoc[];
+  /** For layers: whether a `{ }` block of layers is required (`repeat`, `residual`). */
+  block?: 'layers';
+  /** For section settings: the section(s) they belong to, e.g. `train` or `early_stopping`. */
+  section?: string[];
+  /** A short example as it would be written in a spec. */
+  example?: string;
+  /** Extensions to LANGUAGE.md are marked, so docs can say so. */
+  extension?: boolean;
+}

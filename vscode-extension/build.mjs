@@ -1,0 +1,1 @@
+// placeholder: the extension issue fills this in
