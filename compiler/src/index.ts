@@ -1,1 +1,8 @@
-export {};
+// Public API of the compiler. Everything the CLI, the runtime and the language
+// server need goes through here.
+export * from './ast.js';
+export * from './diagnostics.js';
+export * from './codes.js';
+export * from './ir.js';
+export * from './semantic-model.js';
+export type * from './catalogue/types.js';

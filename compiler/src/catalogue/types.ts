@@ -67,6 +67,9 @@ export interface Entry {
   section?: string[];
   /** A short example as it would be written in a spec. */
   example?: string;
+  /** For section settings: the type of `key: value` and its default. */
+  value?: ValueType;
+  default?: JsonValue;
   /** Extensions to LANGUAGE.md are marked, so docs can say so. */
   extension?: boolean;
 }
