@@ -57,6 +57,7 @@ export const CODES = {
   // data files
   RN601: { severity: 'error', title: 'Data file or folder missing' },
   RN602: { severity: 'error', title: 'Data file malformed' },
+  RN603: { severity: 'error', title: 'Column or field named by the spec not found in the data file' },
   // information
   RN901: { severity: 'info', title: 'Loss computed from logits or probabilities (the compiler\'s choice)' },
 } as const satisfies Record<string, CodeInfo>;

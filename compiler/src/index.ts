@@ -6,3 +6,5 @@ export * from './codes.js';
 export * from './ir.js';
 export * from './semantic-model.js';
 export type * from './catalogue/types.js';
+export * from './parser/index.js';
+export * from './format.js';

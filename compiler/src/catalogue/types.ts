@@ -47,6 +47,12 @@ export interface ParamDoc {
   /** When true, `min`/`max` themselves are not allowed. */
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
+  /** Allowed numeric values when only a few are valid (e.g. image `channels`: 1 or 3). */
+  choices?: JsonValue[];
+  /** When the default is another argument's value, e.g. pooling `stride` defaults to `size`. */
+  defaultFrom?: string;
+  /** The argument, or its default, is an addition to LANGUAGE.md. */
+  extension?: boolean;
 }
 
 export interface Entry {
@@ -72,4 +78,15 @@ export interface Entry {
   default?: JsonValue;
   /** Extensions to LANGUAGE.md are marked, so docs can say so. */
   extension?: boolean;
+  /** For section settings: range of a numeric value (same meaning as on ParamDoc). */
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  /** For section settings: the setting must be written (e.g. `data.source`). */
+  required?: boolean;
+  /** For section settings written as `key { ... }`: what the block holds (`augment`: calls, `early_stopping`: settings). */
+  blockContent?: 'calls' | 'settings';
+  /** For enum words: the value lists they belong to, e.g. `activation`, `checkpoint`, `normalize`. */
+  groups?: string[];
 }

@@ -1,1 +1,42 @@
-export async function main(_argv: string[]): Promise<number> { return 0; }
+// The `regnetc` command line. Each command lives in its own module; commands that
+// train import TensorFlow.js lazily so that `check` and friends start fast.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { UsageError } from './errors.js';
+import * as checkCommand from './check.js';
+import * as compileCommand from './compile.js';
+import * as fmtCommand from './fmt.js';
+import * as explainCommand from './explain.js';
+import * as summaryCommand from './summary.js';
+
+const COMMANDS: { register(program: Command): void }[] = [checkCommand, compileCommand, fmtCommand, explainCommand, summaryCommand];
+
+export function buildProgram(): Command {
+  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const program = new Command('regnetc')
+    .description('RegNet: check, format, explain, compile and train .regnet experiment specs')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of COMMANDS) command.register(program);
+  for (const sub of program.commands) sub.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Known errors print one line, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof UsageError) {
+      process.stderr.write(`regnetc: error: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`regnetc: internal error: ${(error as Error).message}\n(please report this with the spec that caused it; set REGNET_DEBUG=1 for a stack trace)\n`);
+    if (process.env.REGNET_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 70;
+  }
+}

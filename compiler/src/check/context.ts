@@ -1,0 +1,70 @@
+// Shared state of one semantic pass: the diagnostics being collected, the symbols
+// the language server reads, and the options the pass was started with.
+import type { Range } from '../ast.js';
+import { CODES, type Code } from '../codes.js';
+import type { Diagnostic, Fix } from '../diagnostics.js';
+import type { JsonValue } from '../ir.js';
+import type { SymbolRef } from '../semantic-model.js';
+
+export interface CheckOptions {
+  /** Path of the spec; data paths are resolved against its folder. */
+  file?: string;
+  /** Replaces the values of `let` constants (`--set NAME=VALUE`, sweeps). */
+  overrides?: Record<string, JsonValue>;
+  /** Read data files named by csv/idx/images/text sources (default true). */
+  inspectData?: boolean;
+}
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly symbols: SymbolRef[] = [];
+  /** Keys of reported diagnostics: a block unrolled by `repeat` reports each problem once. */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly text: string,
+    readonly options: CheckOptions,
+  ) {}
+
+  report(code: Code, range: Range, message: string, fixes?: Fix[]): void {
+    const key = `${code}:${range.start.offset}:${range.end.offset}:${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const diagnostic: Diagnostic = { severity: CODES[code].severity, code, message, range };
+    if (fixes && fixes.length > 0) diagnostic.fixes = fixes;
+    this.diagnostics.push(diagnostic);
+  }
+
+  hasErrors(): boolean {
+    return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  symbol(ref: SymbolRef): void {
+    this.symbols.push(ref);
+  }
+
+  /** The source text of a range. */
+  slice(range: Range): string {
+    return this.text.slice(range.start.offset, range.end.offset);
+  }
+}
+
+/** A "did you mean" fix that replaces a word. */
+export function replaceFix(range: Range, word: string): Fix {
+  return { title: `Replace with '${word}'`, edits: [{ range, newText: word }] };
+}
+
+/** ` (did you mean 'x'?)` style suffix: `; did you mean 'x'?` or nothing. */
+export function didYouMean(suggestions: string[]): string {
+  if (suggestions.length === 0) return '';
+  if (suggestions.length === 1) return `; did you mean '${suggestions[0]}'?`;
+  return `; did you mean ${suggestions.slice(0, 3).map((s) => `'${s}'`).join(' or ')}?`;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function lineOf(range: Range): number {
+  return range.start.line;
+}

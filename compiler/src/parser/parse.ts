@@ -1,0 +1,126 @@
+// parse(text): lexing, splitting into top-level declarations, parsing each with
+// recovery, and building the AST. Never throws; every problem is a diagnostic.
+import { tokenMatcher, type IToken, type IRecognitionException } from 'chevrotain';
+import type * as A from '../ast.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { AstBuilder, tokenRange } from './build-ast.js';
+import { RegnetParser } from './grammar.js';
+import * as T from './tokens.js';
+
+export interface ParseResult {
+  ast: A.RegnetFile;
+  diagnostics: Diagnostic[];
+  /** All tokens (without comments), for editors that need them (semantic tokens, completion). */
+  tokens: IToken[];
+}
+
+let sharedParser: RegnetParser | undefined;
+function parser(): RegnetParser {
+  sharedParser ??= new RegnetParser();
+  return sharedParser;
+}
+
+function startsDeclaration(token: IToken): boolean {
+  return T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(token, k));
+}
+
+function positionAt(text: string, offset: number): A.Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1, offset };
+}
+
+export function parse(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = T.regnetLexer.tokenize(text);
+  for (const error of lexed.errors) {
+    const start = { line: error.line ?? 1, column: error.column ?? 1, offset: error.offset };
+    const bad = text.substr(error.offset, error.length);
+    diagnostics.push({
+      severity: 'error',
+      code: 'RN103',
+      message: `unexpected character${bad.length > 1 ? 's' : ''} '${bad}'`,
+      range: { start, end: { line: start.line, column: start.column + error.length, offset: error.offset + error.length } },
+    });
+  }
+  // Reported here, not by the AST builder, so that one inside skipped tokens is reported too.
+  for (const token of lexed.tokens) {
+    if (tokenMatcher(token, T.UnterminatedString)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'RN102',
+        message: 'unterminated string: expected a closing \'"\' before the end of the line',
+        range: tokenRange(token),
+      });
+    }
+  }
+  const comments: A.Comment[] = (lexed.groups.comments ?? []).map((t: IToken) => ({ text: t.image, range: tokenRange(t) }));
+  const tokens = lexed.tokens;
+  const fileRange: A.Range = { start: { line: 1, column: 1, offset: 0 }, end: positionAt(text, text.length) };
+
+  // Split the token stream at declaration keywords.
+  const chunks: IToken[][] = [];
+  let stray: IToken[] = [];
+  const flushStray = () => {
+    if (stray.length === 0) return;
+    const first = stray[0];
+    diagnostics.push({
+      severity: 'error',
+      code: 'RN101',
+      message: `expected a declaration (let, model, data, train or sweep) but found '${first.image}'`,
+      range: tokenRange(first),
+    });
+    stray = [];
+  };
+  for (const token of tokens) {
+    if (startsDeclaration(token)) {
+      flushStray();
+      chunks.push([token]);
+    } else if (chunks.length === 0) stray.push(token);
+    else chunks[chunks.length - 1].push(token);
+  }
+  flushStray();
+
+  const decls: A.Decl[] = [];
+  const p = parser();
+  chunks.forEach((chunk, index) => {
+    const last = chunk[chunk.length - 1];
+    const builder = new AstBuilder(tokenRange(chunk[0]));
+    p.input = chunk;
+    const first = chunk[0];
+    let decl: A.Decl;
+    if (tokenMatcher(first, T.Let)) decl = builder.letDecl(p.letDecl());
+    else if (tokenMatcher(first, T.Model)) decl = builder.modelDecl(p.modelDecl());
+    else decl = builder.sectionDecl(p.sectionDecl());
+    decls.push(decl);
+    diagnostics.push(...builder.diagnostics);
+    const following = chunks[index + 1]?.[0];
+    diagnostics.push(...syntaxDiagnostics(p.errors, last, following));
+  });
+
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return { ast: { kind: 'file', decls, comments, range: fileRange }, diagnostics, tokens };
+}
+
+/** Parser exceptions -> RN101 diagnostics; errors at the end of a declaration point at its last token. */
+function syntaxDiagnostics(errors: IRecognitionException[], last: IToken, following: IToken | undefined): Diagnostic[] {
+  const result: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const atEnd = !Number.isFinite(error.token.startOffset) || error.token.tokenType.name === 'EOF';
+    const range = tokenRange(atEnd ? last : error.token);
+    const found = following ? `'${following.image}'` : 'the end of the file';
+    const message = error.message.replace('the end of the declaration', found);
+    const key = `${range.start.offset}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push({ severity: 'error', code: 'RN101', message, range });
+  }
+  return result;
+}

@@ -1,0 +1,67 @@
+// The document store: open documents (full text, kept in sync by TextDocuments)
+// and, per document version, one compiler analysis shared by every feature. A
+// burst of requests on the same version (hover, inlay hints, semantic tokens...)
+// checks the text once.
+import { fileURLToPath } from 'node:url';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic, RegnetFile, SemanticModel } from '@regnet/compiler';
+import { checkText } from './compiler-api.js';
+import type { Logger } from './safe.js';
+
+export interface Analysis {
+  uri: string;
+  version: number;
+  text: string;
+  ast?: RegnetFile;
+  diagnostics: Diagnostic[];
+  model?: SemanticModel;
+  /** Milliseconds the compiler took (for logs and the benchmark). */
+  elapsedMs: number;
+}
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export class DocumentStore {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly cache = new Map<string, Analysis>();
+
+  constructor(private readonly logger: Logger) {
+    this.documents.onDidClose((e) => this.cache.delete(e.document.uri));
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  /** The analysis of the document's current version (computed at most once per version). */
+  analysis(uri: string): Analysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    const analysis = analyze(doc, this.logger);
+    this.cache.set(uri, analysis);
+    return analysis;
+  }
+}
+
+export function analyze(doc: TextDocument, logger: Logger): Analysis {
+  const text = doc.getText();
+  const started = performance.now();
+  try {
+    const result = checkText(text, uriToPath(doc.uri));
+    return { uri: doc.uri, version: doc.version, text, ...result, elapsedMs: performance.now() - started };
+  } catch (err) {
+    // A compiler crash must not take features down: they degrade to no results.
+    logger.error(`[check] ${doc.uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return { uri: doc.uri, version: doc.version, text, diagnostics: [], elapsedMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,63 @@
+// User settings (`regnet.*` in VS Code, or initializationOptions for other
+// clients). Pulled through workspace/configuration when the client supports it.
+import type { Connection } from 'vscode-languageserver';
+
+export interface ServerSettings {
+  inlayHints: { enabled: boolean };
+  diagnostics: { debounceMs: number };
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  inlayHints: { enabled: true },
+  // Short: the check of a 1,000-line spec takes a few ms, the debounce only
+  // coalesces bursts of keystrokes (and pasted multi-change edits).
+  diagnostics: { debounceMs: 20 },
+};
+
+type PartialSettings = { inlayHints?: { enabled?: unknown }; diagnostics?: { debounceMs?: unknown } } | undefined;
+
+export function mergeSettings(base: ServerSettings, raw: unknown): ServerSettings {
+  const r = (raw && typeof raw === 'object' ? raw : undefined) as PartialSettings;
+  const enabled = r?.inlayHints?.enabled;
+  const debounce = r?.diagnostics?.debounceMs;
+  return {
+    inlayHints: { enabled: typeof enabled === 'boolean' ? enabled : base.inlayHints.enabled },
+    diagnostics: {
+      debounceMs: typeof debounce === 'number' && debounce >= 0 ? debounce : base.diagnostics.debounceMs,
+    },
+  };
+}
+
+export class SettingsStore {
+  private current: ServerSettings = DEFAULT_SETTINGS;
+  private pulled: Promise<ServerSettings> | undefined;
+  canPull = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  init(initializationOptions: unknown, canPull: boolean): void {
+    this.current = mergeSettings(DEFAULT_SETTINGS, initializationOptions);
+    this.canPull = canPull;
+  }
+
+  /** Called on workspace/didChangeConfiguration: the next read pulls again. */
+  invalidate(pushed?: unknown): void {
+    if (pushed && typeof pushed === 'object' && 'regnet' in pushed) {
+      this.current = mergeSettings(this.current, (pushed as { regnet: unknown }).regnet);
+    }
+    this.pulled = undefined;
+  }
+
+  get snapshot(): ServerSettings {
+    return this.current;
+  }
+
+  async get(): Promise<ServerSettings> {
+    if (!this.canPull) return this.current;
+    this.pulled ??= this.connection.workspace
+      .getConfiguration('regnet')
+      .then((raw) => (this.current = mergeSettings(this.current, raw)))
+      .catch(() => this.current);
+    return this.pulled;
+  }
+}

@@ -1,0 +1,119 @@
+// Picks and initializes the TensorFlow.js backend: the native `tensorflow` one when
+// @tensorflow/tfjs-node is installed (optional: it cannot be downloaded everywhere),
+// else WebAssembly, else the pure-JS cpu backend. tfjs is imported lazily so that
+// commands that never train (`regnetc check`) stay fast.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { TF } from '../contracts.js';
+import { registerWasmKernels } from './wasm-kernels.js';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export interface SelectedBackend {
+  tf: TF;
+  /** The tfjs backend name actually running: `tensorflow`, `wasm` or `cpu`. */
+  name: 'tensorflow' | 'wasm' | 'cpu';
+}
+
+/** A backend that was asked for explicitly but cannot run here; the CLI prints `message`. */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: BackendChoice,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+const require = createRequire(import.meta.url);
+let tfModule: TF | undefined;
+let wasmPrepared = false;
+
+async function loadTf(): Promise<TF> {
+  // The union package, imported once; every other module receives it as `tf`.
+  tfModule ??= (await import('@tensorflow/tfjs')) as TF;
+  return tfModule;
+}
+
+/** Imports tfjs-node (registers the `tensorflow` backend) or explains why it cannot. */
+async function tryTensorflow(tf: TF): Promise<string | undefined> {
+  // A variable specifier keeps TypeScript from requiring the optional package at build time.
+  const name = '@tensorflow/tfjs-node';
+  try {
+    await import(name);
+  } catch (err) {
+    return `@tensorflow/tfjs-node is not installed or failed to load (${(err as Error).message.split('\n')[0]})`;
+  }
+  if (tf.findBackend('tensorflow') == null) {
+    return '@tensorflow/tfjs-node loaded but registered its backend on another copy of @tensorflow/tfjs-core (versions differ)';
+  }
+  return undefined;
+}
+
+async function prepareWasm(tf: TF): Promise<string | undefined> {
+  if (wasmPrepared) return undefined;
+  let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+  try {
+    wasm = await import('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    return `@tensorflow/tfjs-backend-wasm failed to load (${(err as Error).message.split('\n')[0]})`;
+  }
+  // In Node the .wasm binaries are read from the package's dist folder on disk (not fetched);
+  // a plain path prefix makes Emscripten read the file with fs.
+  const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  wasm.setWasmPaths(dist);
+  // Threads need a Worker from a Blob URL, which Node does not support.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  wasmPrepared = true;
+  return undefined;
+}
+
+/** Switches to `name`; false when tfjs silently fell back to another backend. */
+async function activate(tf: TF, name: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Initializes the backend for `choice`. `auto` tries tensorflow, wasm, cpu in that order;
+ * an explicit choice that cannot run throws BackendUnavailableError with the reason.
+ */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<SelectedBackend> {
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new BackendUnavailableError(choice, `unknown backend '${choice}' (expected ${BACKEND_CHOICES.join(', ')})`);
+  }
+  const tf = await loadTf();
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const problem = await tryTensorflow(tf);
+    if (problem === undefined && (await activate(tf, 'tensorflow'))) return { tf, name: 'tensorflow' };
+    if (choice === 'tensorflow') {
+      throw new BackendUnavailableError(
+        'tensorflow',
+        `backend 'tensorflow' is not available: ${problem ?? 'tf.setBackend("tensorflow") failed'}. ` +
+          `Install it with \`npm install @tensorflow/tfjs-node\`, or use --backend wasm or --backend cpu.`,
+      );
+    }
+  }
+  if (choice === 'auto' || choice === 'wasm') {
+    const problem = await prepareWasm(tf);
+    if (problem === undefined && (await activate(tf, 'wasm'))) {
+      registerWasmKernels(tf);
+      return { tf, name: 'wasm' };
+    }
+    if (choice === 'wasm') {
+      throw new BackendUnavailableError(
+        'wasm',
+        `backend 'wasm' is not available: ${problem ?? `tf.setBackend("wasm") fell back to '${tf.getBackend()}'`}. Use --backend cpu.`,
+      );
+    }
+  }
+  if (await activate(tf, 'cpu')) return { tf, name: 'cpu' };
+  throw new BackendUnavailableError(choice, `no TensorFlow.js backend could be initialized (cpu failed too)`);
+}

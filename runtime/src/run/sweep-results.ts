@@ -1,0 +1,207 @@
+// A sweep's results: every trial's summary.json folded into one row per
+// configuration (mean and standard deviation over repeats), then written as
+// results.csv (for tools) and results.md (for people).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonValue } from '@regnet/compiler';
+import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
+import { formatOverrideValue } from './overrides.js';
+import type { SweepManifest, Trial } from './sweep-plan.js';
+
+export type TrialStatus = 'done' | 'failed' | 'missing';
+
+export interface TrialResult {
+  trial: Trial;
+  status: TrialStatus;
+  summary?: RunSummary;
+}
+
+/** Mean and sample standard deviation (0 for a single value). */
+export interface Stat {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+export interface ConfigRow {
+  values: Record<string, JsonValue>;
+  trials: number;
+  done: number;
+  failed: number;
+  /** Column name (e.g. `final_accuracy`, `test_accuracy`) -> statistics over the done repeats. */
+  stats: Record<string, Stat>;
+}
+
+export interface SweepResults {
+  manifest: SweepManifest;
+  trials: TrialResult[];
+  rows: ConfigRow[];
+  /** Statistic columns present, in display order. */
+  columns: string[];
+}
+
+export function stat(values: number[]): Stat | undefined {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return undefined;
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  const variance = finite.length > 1 ? finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1) : 0;
+  return { mean, std: Math.sqrt(variance), n: finite.length };
+}
+
+/** The per-trial numbers a row aggregates: final (last epoch), best (checkpoint epoch) and test metrics. */
+export function trialColumns(summary: RunSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, values] of [['final', summary.final], ['best', summary.best], ['test', summary.test]] as const) {
+    for (const [key, value] of Object.entries(values ?? {})) {
+      if (key === 'epoch' || typeof value !== 'number') continue;
+      out[`${prefix}_${key}`] = value;
+    }
+  }
+  out.epochs = summary.epochs_run;
+  out.seconds = summary.wall_seconds;
+  return out;
+}
+
+const COLUMN_ORDER = ['final_', 'best_', 'test_'];
+
+function columnRank(name: string): number {
+  const group = COLUMN_ORDER.findIndex((p) => name.startsWith(p));
+  const metric = name.replace(/^(final|best|test)_/, '');
+  const within = metric === 'loss' ? 0 : metric.startsWith('val_loss') ? 2 : metric.startsWith('val_') ? 3 : 1;
+  return group < 0 ? 100 + (name === 'epochs' ? 0 : 1) : group * 10 + within;
+}
+
+export function readTrialResult(sweepDir: string, trial: Trial): TrialResult {
+  const dir = new RunDir(join(sweepDir, trial.id));
+  let summary: RunSummary | undefined;
+  try {
+    summary = dir.readSummary();
+  } catch {
+    summary = undefined;
+  }
+  if (summary && summary.stop_reason !== 'interrupted') return { trial, status: 'done', summary };
+  // A trial folder without a finished summary: started and then crashed or was killed.
+  return { trial, status: existsSync(dir.path) ? 'failed' : 'missing', summary };
+}
+
+export function collectResults(sweepDir: string, manifest: SweepManifest, failedIds: Set<string> = new Set()): SweepResults {
+  const trials = manifest.trials.map((trial) => {
+    const result = readTrialResult(sweepDir, trial);
+    return failedIds.has(trial.id) && result.status !== 'done' ? { ...result, status: 'failed' as const } : result;
+  });
+  const byConfig = new Map<string, TrialResult[]>();
+  for (const t of trials) byConfig.set(t.trial.config, [...(byConfig.get(t.trial.config) ?? []), t]);
+  const columnSet = new Set<string>();
+  const rows: ConfigRow[] = [];
+  for (const group of byConfig.values()) {
+    const perColumn = new Map<string, number[]>();
+    for (const t of group) {
+      if (t.status !== 'done' || !t.summary) continue;
+      for (const [key, value] of Object.entries(trialColumns(t.summary))) {
+        perColumn.set(key, [...(perColumn.get(key) ?? []), value]);
+      }
+    }
+    const stats: Record<string, Stat> = {};
+    for (const [key, values] of perColumn) {
+      const s = stat(values);
+      if (s) {
+        stats[key] = s;
+        columnSet.add(key);
+      }
+    }
+    rows.push({
+      values: group[0].trial.values,
+      trials: group.length,
+      done: group.filter((t) => t.status === 'done').length,
+      failed: group.filter((t) => t.status === 'failed').length,
+      stats,
+    });
+  }
+  const columns = [...columnSet].sort((a, b) => columnRank(a) - columnRank(b) || a.localeCompare(b));
+  return { manifest, trials, rows, columns };
+}
+
+function csvCell(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** One row per configuration: swept values, trial counts, then `<column>_mean` and `<column>_std`. */
+export function resultsCsv(results: SweepResults): string {
+  const params = Object.keys(results.manifest.params);
+  const header = [...params, 'trials', 'done', 'failed', ...results.columns.flatMap((c) => [`${c}_mean`, `${c}_std`])];
+  const lines = [header.map(csvCell).join(',')];
+  for (const row of results.rows) {
+    const cells = [
+      ...params.map((p) => formatOverrideValue(row.values[p])),
+      String(row.trials),
+      String(row.done),
+      String(row.failed),
+      ...results.columns.flatMap((c) => {
+        const s = row.stats[c];
+        return s ? [String(s.mean), String(s.std)] : ['', ''];
+      }),
+    ];
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function formatStat(s: Stat | undefined, column: string): string {
+  if (!s) return '–';
+  const digits = column === 'seconds' ? 1 : column === 'epochs' ? 1 : 4;
+  const mean = s.mean.toFixed(digits);
+  return s.n > 1 ? `${mean} ± ${s.std.toFixed(digits)}` : mean;
+}
+
+/** Which columns a person reads first: the accuracy-like metric (or the loss) of each group, epochs, time. */
+export function headlineColumns(columns: string[]): string[] {
+  const metric = columns.some((c) => c === 'final_accuracy') ? 'accuracy' : 'loss';
+  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, 'epochs', 'seconds'];
+  return wanted.filter((c) => columns.includes(c));
+}
+
+const COLUMN_TITLES: Record<string, string> = {
+  epochs: 'epochs',
+  seconds: 'time (s)',
+};
+
+export function columnTitle(column: string): string {
+  if (COLUMN_TITLES[column]) return COLUMN_TITLES[column];
+  const [, group, metric] = /^(final|best|test)_(.*)$/.exec(column) ?? [];
+  if (!group) return column;
+  if (group === 'test') return `test ${metric}`;
+  const split = metric.startsWith('val_') ? 'val' : 'train';
+  return `${split} ${metric.replace(/^val_/, '')} (${group})`;
+}
+
+export function resultsMarkdown(results: SweepResults, plots: string[] = []): string {
+  const m = results.manifest;
+  const params = Object.keys(m.params);
+  const columns = headlineColumns(results.columns);
+  const lines: string[] = [];
+  lines.push(`# Sweep: ${m.name}`, '');
+  lines.push(`Spec: \`${m.spec_file}\` · swept: ${params.map((p) => `\`${p}\``).join(', ') || '(nothing)'} · repeats: ${m.repeats} (seeds ${m.base_seed}..${m.base_seed + m.repeats - 1})`);
+  lines.push('', 'Mean ± standard deviation over repeats. `final` = last epoch, `best` = the checkpoint epoch, test = the saved model on the test set.', '');
+  lines.push(`| ${[...params, 'done', ...columns.map(columnTitle)].join(' | ')} |`);
+  lines.push(`|${[...params, 'done', ...columns].map(() => '---').join('|')}|`);
+  for (const row of results.rows) {
+    const cells = [
+      ...params.map((p) => `\`${formatOverrideValue(row.values[p])}\``),
+      `${row.done}/${row.trials}`,
+      ...columns.map((c) => formatStat(row.stats[c], c)),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const failed = results.trials.filter((t) => t.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('', `**${failed.length} trial(s) failed** (see their \`train.log\`): ${failed.map((t) => `\`${t.trial.id}\``).join(', ')}`);
+  }
+  for (const plot of plots) lines.push('', `![${plot}](${plot})`);
+  lines.push('', 'All columns are in `results.csv`; each trial is a run directory with its own `report.html`.', '');
+  return lines.join('\n');
+}
+
+export function writeResults(sweepDir: string, results: SweepResults, plots: string[] = []): void {
+  writeFileAtomic(join(sweepDir, 'results.csv'), resultsCsv(results));
+  writeFileAtomic(join(sweepDir, 'results.md'), resultsMarkdown(results, plots));
+}

@@ -1,0 +1,53 @@
+// Gradient clipping. `norm(τ)` is torch.nn.utils.clip_grad_norm_: with the global
+// norm ‖g‖ over all gradients, every gradient is multiplied by min(1, τ/(‖g‖ + 1e-6)).
+// `value(v)` clamps each component to [-v, v] (torch.nn.utils.clip_grad_value_).
+// Both report the global norm before clipping (metrics.jsonl's grad_norm).
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { TF } from '../contracts.js';
+
+type Tensor = tfTypes.Tensor;
+
+export interface ClipConfig {
+  kind: 'norm' | 'value';
+  value: number;
+}
+
+export interface ClipResult {
+  grads: Record<string, Tensor>;
+  /** Global L2 norm of the gradients before clipping. */
+  norm: number;
+}
+
+/** Global L2 norm of all gradients: √(Σ‖g_i‖²), as torch (norm of the per-tensor norms). */
+export function globalNorm(tf: TF, grads: Tensor[]): tfTypes.Scalar {
+  return tf.tidy(() => {
+    if (grads.length === 0) return tf.scalar(0);
+    const norms = grads.map((g) => tf.norm(g));
+    return tf.norm(tf.stack(norms)) as tfTypes.Scalar;
+  });
+}
+
+/**
+ * Returns new gradient tensors (the caller disposes the inputs and the outputs; when
+ * nothing is clipped the outputs are the inputs).
+ */
+export function clipGradients(tf: TF, grads: Record<string, Tensor>, clip?: ClipConfig): ClipResult {
+  const names = Object.keys(grads);
+  const normTensor = globalNorm(tf, names.map((n) => grads[n]!));
+  const norm = normTensor.dataSync()[0]!;
+  normTensor.dispose();
+  if (!clip) return { grads, norm };
+  if (clip.kind === 'norm') {
+    const coefficient = clip.value / (norm + 1e-6);
+    if (coefficient >= 1) return { grads, norm };
+    // torch computes the coefficient in float32; Math.fround keeps us bit-close.
+    const c = Math.fround(coefficient);
+    const clipped: Record<string, Tensor> = {};
+    for (const name of names) clipped[name] = tf.mul(grads[name]!, c);
+    return { grads: clipped, norm };
+  }
+  const v = clip.value;
+  const clipped: Record<string, Tensor> = {};
+  for (const name of names) clipped[name] = tf.clipByValue(grads[name]!, -v, v);
+  return { grads: clipped, norm };
+}

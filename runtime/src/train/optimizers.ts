@@ -1,0 +1,215 @@
+// Optimizers over tf variables, written out so that the arithmetic is PyTorch's
+// (torch.optim.SGD / Adagrad / RMSprop / Adam / AdamW), not tf.train's, which
+// differs in where epsilon goes, in Adagrad's initial accumulator and in momentum.
+//
+// Weight decay is DECOUPLED on every optimizer (LANGUAGE.md §5):
+//   w <- w·(1 - lr_t·wd) - update(grad)      (= w - lr_t·wd·w_prev - update)
+// with lr_t the scheduled learning rate, exactly as torch.optim.AdamW does it, and
+// only on the parameters flagged `decay` (kernels and embeddings; not biases or
+// normalization parameters).
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { ResolvedCall } from '@regnet/compiler';
+import type { TF } from '../contracts.js';
+import { booleanArg, numberArg } from './args.js';
+
+type Tensor = tfTypes.Tensor;
+
+export interface OptimizedParam {
+  /** The tf variable's name; gradients are looked up by it. */
+  name: string;
+  variable: tfTypes.Variable;
+  /** Whether decoupled weight decay applies (kernels and embeddings only). */
+  decay: boolean;
+}
+
+/** JSON-serializable optimizer state (for `--resume`). */
+export interface OptimizerState {
+  kind: string;
+  step: number;
+  /** variable name -> slot name -> flat values (float32 values, exact in JSON). */
+  slots: Record<string, Record<string, { shape: number[]; values: number[] }>>;
+}
+
+export interface Optimizer {
+  readonly kind: string;
+  /** Number of steps taken so far. */
+  readonly step: number;
+  /** One update of every parameter that has a gradient, with the scheduled learning rate. */
+  apply(grads: Record<string, Tensor>, lr: number): void;
+  getState(): OptimizerState;
+  setState(state: OptimizerState): void;
+  dispose(): void;
+}
+
+/** Per-parameter update rule: new slots and the update to subtract (`w <- w - delta`). */
+type Rule = (
+  tf: TF,
+  grad: Tensor,
+  slots: Record<string, Tensor>,
+  lr: number,
+  step: number,
+) => { delta: Tensor; slots: Record<string, Tensor> };
+
+interface RuleSpec {
+  rule: Rule;
+  weightDecay: number;
+}
+
+export function createOptimizer(tf: TF, config: ResolvedCall, params: OptimizedParam[]): Optimizer {
+  return new SlotOptimizer(tf, config.kind, ruleFor(config), params);
+}
+
+function ruleFor(config: ResolvedCall): RuleSpec {
+  const args = config.args ?? {};
+  const owner = `optimizer ${config.kind}`;
+  const num = (name: string, fallback: number) => numberArg(args, name, fallback, owner);
+  switch (config.kind) {
+    case 'sgd': {
+      const momentum = num('momentum', 0);
+      const nesterov = booleanArg(args, 'nesterov', false, owner);
+      if (nesterov && momentum <= 0) throw new Error(`${owner}: nesterov needs momentum > 0`);
+      return { weightDecay: num('weight_decay', 0), rule: sgdRule(momentum, nesterov) };
+    }
+    case 'adagrad':
+      return { weightDecay: num('weight_decay', 0), rule: adagradRule(num('epsilon', 1e-10)) };
+    case 'rmsprop':
+      return {
+        weightDecay: num('weight_decay', 0),
+        rule: rmspropRule(num('rho', 0.9), num('momentum', 0), num('epsilon', 1e-8)),
+      };
+    case 'adam':
+    case 'adamw':
+      return {
+        weightDecay: num('weight_decay', config.kind === 'adamw' ? 0.01 : 0),
+        rule: adamRule(num('beta1', 0.9), num('beta2', 0.999), num('epsilon', 1e-8)),
+      };
+    default:
+      throw new Error(`unknown optimizer '${config.kind}' (expected sgd, adagrad, rmsprop, adam or adamw)`);
+  }
+}
+
+/** torch.optim.SGD (dampening 0): buf = m·buf + g; step along g + m·buf (nesterov) or buf. */
+function sgdRule(momentum: number, nesterov: boolean): Rule {
+  return (tf, g, slots, lr) => {
+    if (momentum === 0) return { delta: tf.mul(g, lr), slots };
+    const buf = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), g) : g.clone();
+    const direction = nesterov ? tf.add(g, tf.mul(buf, momentum)) : buf;
+    return { delta: tf.mul(direction, lr), slots: { momentum: buf } };
+  };
+}
+
+/** torch.optim.Adagrad (initial accumulator 0, lr_decay 0): sum += g²; w -= lr·g/(√sum + eps). */
+function adagradRule(eps: number): Rule {
+  return (tf, g, slots, lr) => {
+    const sum = slots.sum ? tf.add(slots.sum, tf.square(g)) : tf.square(g);
+    const delta = tf.mul(tf.div(g, tf.add(tf.sqrt(sum), eps)), lr);
+    return { delta, slots: { sum } };
+  };
+}
+
+/** torch.optim.RMSprop (not centered): v = α·v + (1-α)·g²; avg = √v + eps; buf = m·buf + g/avg. */
+function rmspropRule(alpha: number, momentum: number, eps: number): Rule {
+  return (tf, g, slots, lr) => {
+    const prev = slots.square_avg ?? tf.zerosLike(g);
+    const squareAvg = tf.add(tf.mul(prev, alpha), tf.mul(tf.square(g), 1 - alpha));
+    const scaled = tf.div(g, tf.add(tf.sqrt(squareAvg), eps));
+    if (momentum > 0) {
+      const buf = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), scaled) : scaled;
+      return { delta: tf.mul(buf, lr), slots: { square_avg: squareAvg, momentum: buf } };
+    }
+    return { delta: tf.mul(scaled, lr), slots: { square_avg: squareAvg } };
+  };
+}
+
+/**
+ * torch.optim.Adam / AdamW: m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
+ * w -= (lr / (1-β1^t)) · m / (√v / √(1-β2^t) + eps) — eps outside the bias-corrected root.
+ */
+function adamRule(beta1: number, beta2: number, eps: number): Rule {
+  return (tf, g, slots, lr, step) => {
+    const m0 = slots.exp_avg ?? tf.zerosLike(g);
+    const v0 = slots.exp_avg_sq ?? tf.zerosLike(g);
+    const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
+    const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+    const biasCorrection1 = 1 - Math.pow(beta1, step);
+    const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), eps);
+    const delta = tf.mul(tf.div(m, denom), lr / biasCorrection1);
+    return { delta, slots: { exp_avg: m, exp_avg_sq: v } };
+  };
+}
+
+class SlotOptimizer implements Optimizer {
+  private slots = new Map<string, Record<string, Tensor>>();
+  private steps = 0;
+
+  constructor(
+    private readonly tf: TF,
+    readonly kind: string,
+    private readonly spec: RuleSpec,
+    private readonly params: OptimizedParam[],
+  ) {}
+
+  get step(): number {
+    return this.steps;
+  }
+
+  apply(grads: Record<string, Tensor>, lr: number): void {
+    const tf = this.tf;
+    this.steps += 1;
+    const step = this.steps;
+    for (const param of this.params) {
+      const grad = grads[param.name];
+      if (!grad) continue;
+      const old = this.slots.get(param.name) ?? {};
+      const next = tf.tidy(() => {
+        const { delta, slots } = this.spec.rule(tf, grad, old, lr, step);
+        const w = param.variable;
+        const wd = param.decay ? this.spec.weightDecay : 0;
+        // Decay from w_prev first, then the gradient update (torch.optim.AdamW's order).
+        const decayed = wd > 0 ? tf.mul(w, 1 - lr * wd) : w;
+        w.assign(tf.sub(decayed, delta));
+        return slots;
+      });
+      for (const [key, tensor] of Object.entries(old)) if (next[key] !== tensor) tensor.dispose();
+      this.slots.set(param.name, next);
+    }
+  }
+
+  getState(): OptimizerState {
+    const slots: OptimizerState['slots'] = {};
+    for (const [name, entry] of this.slots) {
+      slots[name] = {};
+      for (const [key, tensor] of Object.entries(entry)) {
+        slots[name][key] = { shape: tensor.shape.slice(), values: Array.from(tensor.dataSync()) };
+      }
+    }
+    return { kind: this.kind, step: this.steps, slots };
+  }
+
+  setState(state: OptimizerState): void {
+    if (state.kind !== this.kind) {
+      throw new Error(`cannot resume: the saved optimizer is '${state.kind}', the spec now says '${this.kind}'`);
+    }
+    this.disposeSlots();
+    this.steps = state.step;
+    const known = new Set(this.params.map((p) => p.name));
+    for (const [name, entry] of Object.entries(state.slots)) {
+      if (!known.has(name)) throw new Error(`cannot resume: saved optimizer state names unknown weight '${name}'`);
+      const restored: Record<string, Tensor> = {};
+      for (const [key, { shape, values }] of Object.entries(entry)) {
+        restored[key] = this.tf.tensor(values, shape, 'float32');
+      }
+      this.slots.set(name, restored);
+    }
+  }
+
+  dispose(): void {
+    this.disposeSlots();
+  }
+
+  private disposeSlots(): void {
+    for (const entry of this.slots.values()) for (const tensor of Object.values(entry)) tensor.dispose();
+    this.slots.clear();
+  }
+}
