@@ -180,7 +180,8 @@ export function format(source: string): FormatResult {
   for (const item of items) {
     for (const comment of leading.get(item) ?? []) {
       // A comment before a top-level declaration belongs to it: the blank line goes above the comment.
-      emit(item.depth, comment.text, comment.range.start.line, comment.range.end.line, item.declStart ? { ...item, text: comment.text } : undefined);
+      const depth = item.closesBlock ? item.depth + 1 : item.depth;
+      emit(depth, comment.text, comment.range.start.line, comment.range.end.line, item.declStart ? { ...item, text: comment.text } : undefined);
       if (item.declStart) previous = { ...item, declStart: undefined };
     }
     const text = trailing.has(item) ? `${item.text}  ${trailing.get(item)}` : item.text;

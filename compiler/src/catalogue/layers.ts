@@ -32,8 +32,8 @@ function convParams(dims: 1 | 2): ParamDoc[] {
 
 function poolParams(): ParamDoc[] {
   return [
-    param('size', { type: 'int-or-list', length: 2 }, 'Window size (`k`, or `[kh, kw]` for 2-D pooling).', { positional: 0, ...AT_LEAST_ONE }),
-    param('stride', { type: 'int-or-list', length: 2 }, 'Step between windows; defaults to `size` (non-overlapping windows).', { optional: true, defaultFrom: 'size', ...AT_LEAST_ONE }),
+    param('size', { type: 'int-or-list' }, 'Window size (`k`, or `[kh, kw]` for 2-D pooling).', { positional: 0, ...AT_LEAST_ONE }),
+    param('stride', { type: 'int-or-list' }, 'Step between windows; defaults to `size` (non-overlapping windows).', { optional: true, defaultFrom: 'size', ...AT_LEAST_ONE }),
     param('padding', enumOf(PADDINGS), 'Padding of the input: `valid` (none) or `same`.', { default: 'valid' }),
   ];
 }

@@ -1,7 +1,7 @@
 // What a sweep runs: the Cartesian product of the `sweep` block's lists, times
 // `repeats` (repeat r trains with seed + r), each trial a normal run directory.
 import type { JsonValue, SweepConfig } from '@regnet/compiler';
-import { formatOverrideValue } from './overrides.js';
+import { valueText } from './value-text.js';
 
 export interface Trial {
   /** Folder name under the sweep directory, e.g. `l2=0.001,l1=0,rep0`. */
@@ -28,7 +28,7 @@ export interface SweepManifest {
 
 /** A folder-safe rendering of one value (no path separators or spaces). */
 function valueSlug(value: JsonValue): string {
-  return formatOverrideValue(value).replace(/[^A-Za-z0-9._+\-=[\],]/g, '_');
+  return valueText(value).replace(/[^A-Za-z0-9._+\-=[\],]/g, '_');
 }
 
 /** The key naming a configuration, e.g. `l2=0.001,l1=0`. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonValue } from '@regnet/compiler';
 import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
-import { formatOverrideValue } from './overrides.js';
+import { valueText } from './value-text.js';
 import type { SweepManifest, Trial } from './sweep-plan.js';
 
 export type TrialStatus = 'done' | 'failed' | 'missing';
@@ -132,7 +132,7 @@ export function resultsCsv(results: SweepResults): string {
   const lines = [header.map(csvCell).join(',')];
   for (const row of results.rows) {
     const cells = [
-      ...params.map((p) => formatOverrideValue(row.values[p])),
+      ...params.map((p) => valueText(row.values[p])),
       String(row.trials),
       String(row.done),
       String(row.failed),
@@ -186,7 +186,7 @@ export function resultsMarkdown(results: SweepResults, plots: string[] = []): st
   lines.push(`|${[...params, 'done', ...columns].map(() => '---').join('|')}|`);
   for (const row of results.rows) {
     const cells = [
-      ...params.map((p) => `\`${formatOverrideValue(row.values[p])}\``),
+      ...params.map((p) => `\`${valueText(row.values[p])}\``),
       `${row.done}/${row.trials}`,
       ...columns.map((c) => formatStat(row.stats[c], c)),
     ];

@@ -1,0 +1,296 @@
+// Kernels the wasm backend lacks but training needs, composed from kernels it has,
+// plus overrides of wasm kernels that are correct but slow in the shapes training uses.
+// Each kernel body runs tfjs ops: while a kernel runs, the engine does not record to
+// the gradient tape, so these compositions are invisible to autodiff (the gradient of
+// the kernel that needed them is what is being computed).
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { TF } from '../contracts.js';
+
+type Tensor = tfTypes.Tensor;
+type Tensor4D = tfTypes.Tensor4D;
+type TensorInfo = tfTypes.TensorInfo;
+type KernelFunc = tfTypes.KernelFunc;
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+const BACKEND = 'wasm';
+
+/** Names of the kernels this module adds to wasm (for tests and diagnostics). */
+export const ADDED_WASM_KERNELS = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+] as const;
+/** Wasm kernels replaced by faster compositions. */
+export const OVERRIDDEN_WASM_KERNELS = ['BatchMatMul', 'Tile'] as const;
+
+let registered = false;
+
+/** A kernel input as a Tensor. Ops pass Tensors; a bare TensorInfo gets a view that holds its own reference. */
+function asTensor(tf: TF, info: TensorInfo | undefined): Tensor {
+  if (info === undefined) throw new Error('kernel input missing');
+  if (info instanceof tf.Tensor) return info;
+  tf.engine().backend.incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** Takes ownership of a TensorInfo just produced by a kernel (disposed with the Tensor). */
+function own(tf: TF, info: TensorInfo): Tensor {
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+function pair(v: number | number[]): [number, number] {
+  return Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v, v];
+}
+
+interface ConvGeometry {
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+}
+
+function geometry(
+  tf: TF,
+  xShape: number[],
+  filterShape: number[],
+  strides: number | number[],
+  dilations: number | number[],
+  pad: unknown,
+  roundingMode: unknown,
+  depthwise: boolean,
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides as [number, number],
+    dilations as [number, number],
+    pad as 'same',
+    roundingMode as 'round' | undefined,
+    depthwise,
+  );
+  return {
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    dilationH: info.dilationHeight,
+    dilationW: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padBottom: info.padInfo.bottom,
+    padLeft: info.padInfo.left,
+    padRight: info.padInfo.right,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+  };
+}
+
+/**
+ * dW[i,j,c,o] = Σ_{b,y,x} xpad[b, y·s + i, x·s + j, c] · dy[b, y, x, o]: a convolution of the
+ * input with channels as batch (c) and batch as channels (b), whose "filter" is dy, with the
+ * forward stride becoming the dilation. Conv2DBackpropFilter carries no dilations (tfjs only
+ * differentiates dilation-1 convolutions).
+ */
+function conv2dBackpropFilter(tf: TF): KernelFunc {
+  return ({ inputs, attrs }) => {
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
+    return tf.tidy(() => {
+      let x = asTensor(tf, inputs.x) as Tensor4D;
+      let dy = asTensor(tf, inputs.dy) as Tensor4D;
+      if (dataFormat === 'NCHW') {
+        x = tf.transpose(x, [0, 2, 3, 1]);
+        dy = tf.transpose(dy, [0, 2, 3, 1]);
+      }
+      const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
+      const [kh, kw] = [filterShape[0], filterShape[1]];
+      const xT = tf.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, B]
+      const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, B, Cout]
+      const padding: Pad4 = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+      // Where both would exceed 1 (never for a stride-1 output of size 1) use stride 1: the
+      // dilation only matters when dy has more than one row/column.
+      const dil: [number, number] = [g.outH > 1 ? g.strideH : 1, g.outW > 1 ? g.strideW : 1];
+      const full = tf.conv2d(xT, dyT, 1, padding, 'NHWC', dil); // [Cin, >=kh, >=kw, Cout]
+      const cropped = tf.slice(full, [0, 0, 0, 0], [full.shape[0], kh, kw, full.shape[3]]);
+      return tf.transpose(cropped, [1, 2, 0, 3]);
+    });
+  };
+}
+
+/** dW[i,j,c,q] = Σ_{b,y,x} xpad[b, y·s + i·d, x·s + j·d, c] · dy[b, y, x, c·m + q]. */
+function depthwiseBackpropFilter(tf: TF): KernelFunc {
+  return ({ inputs, attrs }) => {
+    const { strides, dilations, pad, dimRoundingMode, filterShape } =
+      attrs as unknown as tfTypes.DepthwiseConv2dNativeBackpropFilterAttrs;
+    return tf.tidy(() => {
+      const x = asTensor(tf, inputs.x) as Tensor4D;
+      const dy = asTensor(tf, inputs.dy) as Tensor4D;
+      const g = geometry(tf, x.shape, filterShape, strides, dilations, pad, dimRoundingMode, true);
+      const [batch, , , channels] = x.shape;
+      const multiplier = filterShape[3];
+      const xpad = tf.pad(x, [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]]);
+      const dy5 = tf.reshape(dy, [batch, g.outH, g.outW, channels, multiplier]);
+      const taps: Tensor[] = [];
+      for (let i = 0; i < g.kh; i++) {
+        for (let j = 0; j < g.kw; j++) {
+          const top = i * g.dilationH;
+          const left = j * g.dilationW;
+          const window = tf.stridedSlice(
+            xpad,
+            [0, top, left, 0],
+            [batch, top + (g.outH - 1) * g.strideH + 1, left + (g.outW - 1) * g.strideW + 1, channels],
+            [1, g.strideH, g.strideW, 1],
+          );
+          taps.push(tf.sum(tf.mul(tf.expandDims(window, 4), dy5), [0, 1, 2]));
+        }
+      }
+      return tf.reshape(tf.stack(taps), [g.kh, g.kw, channels, multiplier]);
+    });
+  };
+}
+
+/**
+ * dx = correlation of dy (zeros inserted between rows/columns for stride s, then padded)
+ * with the spatially flipped filter; the channel multiplier is summed out at the end.
+ */
+function depthwiseBackpropInput(tf: TF): KernelFunc {
+  return ({ inputs, attrs }) => {
+    const { strides, dilations, pad, dimRoundingMode, inputShape } =
+      attrs as unknown as tfTypes.DepthwiseConv2dNativeBackpropInputAttrs;
+    return tf.tidy(() => {
+      const dy = asTensor(tf, inputs.dy) as Tensor4D;
+      const filter = asTensor(tf, inputs.filter) as Tensor4D;
+      const g = geometry(tf, inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, true);
+      const [batch, height, width, channels] = inputShape;
+      const multiplier = filter.shape[3];
+      const outChannels = channels * multiplier;
+      let d: Tensor = dy;
+      if (g.strideH > 1 || g.strideW > 1) {
+        const spread = tf.pad(tf.reshape(dy, [batch, g.outH, 1, g.outW, 1, outChannels]), [
+          [0, 0], [0, 0], [0, g.strideH - 1], [0, 0], [0, g.strideW - 1], [0, 0],
+        ]);
+        d = tf.slice(
+          tf.reshape(spread, [batch, g.outH * g.strideH, g.outW * g.strideW, outChannels]),
+          [0, 0, 0, 0],
+          [batch, (g.outH - 1) * g.strideH + 1, (g.outW - 1) * g.strideW + 1, outChannels],
+        );
+      }
+      const reachH = (g.kh - 1) * g.dilationH;
+      const reachW = (g.kw - 1) * g.dilationW;
+      const [, dH, dW] = d.shape as number[];
+      const beforeH = reachH - g.padTop;
+      const beforeW = reachW - g.padLeft;
+      const afterH = height + reachH - beforeH - dH!;
+      const afterW = width + reachW - beforeW - dW!;
+      // Negative amounts (rows dy never reaches) become crops.
+      d = tf.pad(d, [[0, 0], [Math.max(0, beforeH), Math.max(0, afterH)], [Math.max(0, beforeW), Math.max(0, afterW)], [0, 0]]);
+      d = tf.slice(
+        d,
+        [0, Math.max(0, -beforeH), Math.max(0, -beforeW), 0],
+        [batch, height + reachH, width + reachW, outChannels],
+      );
+      const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [g.kh, g.kw, outChannels, 1]) as Tensor4D;
+      const full = tf.depthwiseConv2d(d as Tensor4D, flipped, 1, 'valid', 'NHWC', [g.dilationH, g.dilationW]);
+      return tf.sum(tf.reshape(full, [batch, height, width, channels, multiplier]), 4);
+    });
+  };
+}
+
+/** Sums rows of x into numSegments buckets: ScatterNd accumulates duplicate indices. */
+function unsortedSegmentSum(tf: TF): KernelFunc {
+  return ({ inputs, attrs }) => {
+    const { numSegments } = attrs as unknown as tfTypes.UnsortedSegmentSumAttrs;
+    return tf.tidy(() => {
+      const x = asTensor(tf, inputs.x);
+      const ids = tf.cast(asTensor(tf, inputs.segmentIds), 'int32');
+      const rows = ids.size;
+      const rowShape = x.shape.slice(ids.rank);
+      const flat = tf.reshape(x, [rows, ...rowShape]);
+      return tf.scatterND(tf.reshape(ids, [rows, 1]), flat, [numSegments, ...rowShape]);
+    });
+  };
+}
+
+/**
+ * wasm's BatchMatMul is slow with transposed operands (it transposes element by element)
+ * and with a batch dimension broadcast against a matrix: transpose explicitly with the
+ * fast Transpose kernel, and fold the batch into rows when b is shared.
+ */
+function batchMatMul(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const { transposeA, transposeB } = attrs as unknown as tfTypes.BatchMatMulAttrs;
+    const a0 = inputs.a!;
+    const b0 = inputs.b!;
+    const bShared = b0.shape.slice(0, -2).every((d) => d === 1);
+    const fold = !transposeA && bShared && a0.shape.length > 2 && a0.shape.slice(0, -2).some((d) => d > 1);
+    if (!transposeA && !transposeB && !fold) return original({ inputs, attrs, backend });
+    return tf.tidy(() => {
+      let a = asTensor(tf, a0);
+      let b = asTensor(tf, b0);
+      const swapLast = (t: Tensor) => tf.transpose(t, [...Array(t.rank - 2).keys(), t.rank - 1, t.rank - 2]);
+      if (transposeA) a = swapLast(a);
+      if (transposeB) b = swapLast(b);
+      const plain = { transposeA: false, transposeB: false } as unknown as tfTypes.NamedAttrMap;
+      if (fold) {
+        const lead = a.shape.slice(0, -1);
+        const a3 = tf.reshape(a, [1, lead.reduce((p, q) => p * q, 1), a.shape[a.rank - 1]]);
+        const b3 = tf.reshape(b, [1, b.shape[b.rank - 2], b.shape[b.rank - 1]]);
+        const out = original({ inputs: { a: a3, b: b3 }, attrs: plain, backend }) as TensorInfo;
+        const outBatch = b.rank > a.rank ? b.shape.slice(0, -2) : [];
+        return tf.reshape(own(tf, out), [...outBatch, ...lead, b.shape[b.rank - 1]]);
+      }
+      return own(tf, original({ inputs: { a, b }, attrs: plain, backend }) as TensorInfo);
+    });
+  };
+}
+
+/**
+ * Tile as a broadcast multiply: x reshaped to [1, d0, 1, d1, ...] times ones of
+ * [r0, 1, r1, 1, ...], then reshaped to [r0·d0, r1·d1, ...]. Falls back for non-float input.
+ */
+function tile(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const { reps } = attrs as unknown as tfTypes.TileAttrs;
+    const x0 = inputs.x!;
+    if (x0.dtype !== 'float32') return original({ inputs, attrs, backend });
+    return tf.tidy(() => {
+      const x = asTensor(tf, x0);
+      const interleaved: number[] = [];
+      const ones: number[] = [];
+      x.shape.forEach((d, i) => {
+        interleaved.push(1, d);
+        ones.push(reps[i], 1);
+      });
+      const spread = tf.mul(tf.reshape(x, interleaved), tf.ones(ones));
+      return tf.reshape(spread, x.shape.map((d, i) => d * reps[i]));
+    });
+  };
+}
+
+/** Registers the added and overriding kernels on the wasm backend; idempotent. */
+export function registerWasmKernels(tf: TF): void {
+  if (registered) return;
+  const add = (kernelName: string, kernelFunc: KernelFunc) => {
+    if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
+    tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+  };
+  const original = (name: string): KernelFunc => {
+    const k = tf.getKernel(name, BACKEND);
+    if (k == null) throw new Error(`wasm backend has no ${name} kernel to override`);
+    return k.kernelFunc;
+  };
+  add('Conv2DBackpropFilter', conv2dBackpropFilter(tf));
+  add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf));
+  add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput(tf));
+  add('UnsortedSegmentSum', unsortedSegmentSum(tf));
+  add('BatchMatMul', batchMatMul(tf, original('BatchMatMul')));
+  add('Tile', tile(tf, original('Tile')));
+  registered = true;
+}

@@ -1,0 +1,92 @@
+// The charts of one run: for each metric (loss first) its curve on the training
+// data against the validation data per epoch, with the checkpoint epoch marked;
+// and the learning rate the schedule produced.
+import type { EpochRecord } from '../contracts.js';
+import type { ChartSpec } from './render.js';
+
+export interface Plot {
+  /** File name without extension, e.g. `loss`, `accuracy`. */
+  name: string;
+  title: string;
+  spec: ChartSpec;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const SPLIT_COLORS = { domain: ['train', 'validation', 'test'], range: ['#1f77b4', '#ff7f0e', '#2ca02c'] };
+
+/** Metric names measured per epoch on the training data, `loss` first. */
+export function baseMetrics(history: EpochRecord[]): string[] {
+  const names = new Set<string>();
+  for (const record of history) {
+    for (const key of Object.keys(record)) {
+      if (['epoch', 'lr', 'grad_norm', 'seconds'].includes(key)) continue;
+      names.add(key.replace(/^val_/, ''));
+    }
+  }
+  return [...names].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
+}
+
+function finite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function metricCurve(history: EpochRecord[], metric: string, bestEpoch?: number): Plot {
+  const values: Array<{ epoch: number; value: number; split: string }> = [];
+  for (const r of history) {
+    if (finite(r[metric])) values.push({ epoch: r.epoch, value: r[metric]!, split: 'train' });
+    if (finite(r[`val_${metric}`])) values.push({ epoch: r.epoch, value: r[`val_${metric}`]!, split: 'validation' });
+  }
+  const layers: object[] = [
+    {
+      mark: { type: 'line', point: history.length <= 40, strokeWidth: 2 },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+        color: { field: 'split', type: 'nominal', title: null, scale: SPLIT_COLORS },
+      },
+    },
+  ];
+  if (bestEpoch !== undefined) {
+    layers.push({
+      data: { values: [{ epoch: bestEpoch, label: `checkpoint (epoch ${bestEpoch})` }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+      encoding: { x: { field: 'epoch', type: 'quantitative' } },
+    });
+  }
+  return {
+    name: metric,
+    title: metric === 'loss' ? 'Loss: train vs validation' : `${metric}: train vs validation`,
+    spec: {
+      $schema: SCHEMA,
+      title: metric,
+      width: 420,
+      height: 260,
+      data: { values },
+      layer: layers,
+    } as ChartSpec,
+  };
+}
+
+export function learningRatePlot(history: EpochRecord[]): Plot {
+  return {
+    name: 'lr',
+    title: 'Learning rate per epoch',
+    spec: {
+      $schema: SCHEMA,
+      title: 'learning rate',
+      width: 420,
+      height: 160,
+      data: { values: history.filter((r) => finite(r.lr)).map((r) => ({ epoch: r.epoch, lr: r.lr })) },
+      mark: { type: 'line', point: history.length <= 40, color: '#555' },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+        y: { field: 'lr', type: 'quantitative', title: 'lr', axis: { format: '.1e' } },
+      },
+    } as ChartSpec,
+  };
+}
+
+export function runPlots(history: EpochRecord[], bestEpoch?: number): Plot[] {
+  if (history.length === 0) return [];
+  return [...baseMetrics(history).map((m) => metricCurve(history, m, bestEpoch)), learningRatePlot(history)];
+}

@@ -1,0 +1,97 @@
+// The charts of a sweep: for each swept constant, the headline metric against its
+// values — train and validation at the last epoch, test for the saved model — with
+// one line per setting of the other swept constants and a ±1 std band over repeats.
+import type { JsonValue } from '@regnet/compiler';
+import { valueText } from '../run/value-text.js';
+import type { SweepResults } from '../run/sweep-results.js';
+import type { ChartSpec } from './render.js';
+import type { Plot } from './run-plots.js';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+const SPLITS = [
+  { split: 'train', column: (m: string) => `final_${m}` },
+  { split: 'validation', column: (m: string) => `final_val_${m}` },
+  { split: 'test', column: (m: string) => `test_${m}` },
+];
+
+/** The metric a sweep is judged by: accuracy when measured, else the loss. */
+export function headlineMetric(results: SweepResults): string {
+  return results.columns.includes('final_accuracy') ? 'accuracy' : 'loss';
+}
+
+function sortKey(value: JsonValue): number | string {
+  return typeof value === 'number' ? value : valueText(value);
+}
+
+export function sweepPlot(results: SweepResults, param: string, metric: string): Plot {
+  const others = Object.keys(results.manifest.params).filter((p) => p !== param && results.manifest.params[p].length > 1);
+  const numeric = results.manifest.params[param].every((v) => typeof v === 'number');
+  const values: object[] = [];
+  for (const row of results.rows) {
+    const group = others.map((p) => `${p}=${valueText(row.values[p])}`).join(', ') || 'all';
+    for (const { split, column } of SPLITS) {
+      const s = row.stats[column(metric)];
+      if (!s) continue;
+      values.push({
+        x: numeric ? row.values[param] : valueText(row.values[param]),
+        order: sortKey(row.values[param]),
+        mean: s.mean,
+        lo: s.mean - s.std,
+        hi: s.mean + s.std,
+        n: s.n,
+        split,
+        group,
+      });
+    }
+  }
+  const byGroup = others.length > 0;
+  // Swept values are usually on a log-like grid (0, 1e-4, 1e-3, ...): evenly spaced
+  // ordinal positions read better than a linear axis, and zero stays on the chart.
+  const x = { field: 'x', type: 'ordinal', title: param, sort: { field: 'order' } };
+  const color = byGroup
+    ? { field: 'group', type: 'nominal', title: others.join(', ') }
+    : { field: 'split', type: 'nominal', title: null, scale: { domain: ['train', 'validation', 'test'] } };
+  const detail = byGroup ? [{ field: 'split' }] : [];
+  const hasSpread = values.some((v) => (v as { n: number }).n > 1);
+  const layers: object[] = [];
+  if (hasSpread) {
+    layers.push({
+      mark: { type: 'area', opacity: 0.18 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color, detail },
+    });
+  }
+  layers.push({
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x,
+      y: { field: 'mean', type: 'quantitative', title: metric, scale: { zero: false } },
+      color,
+      ...(byGroup ? { strokeDash: { field: 'split', type: 'nominal', title: 'split' } } : {}),
+      tooltip: [{ field: 'x', title: param }, { field: 'split' }, { field: 'group' }, { field: 'mean', format: '.4f' }, { field: 'n' }],
+    },
+  });
+  return {
+    name: `sweep-${param}`,
+    title: `${metric} against ${param}`,
+    spec: {
+      $schema: SCHEMA,
+      title: {
+        text: `${metric} against ${param}`,
+        subtitle: `train/validation at the last epoch, test of the saved model${hasSpread ? '; band: ±1 std over repeats' : ''}`,
+      },
+      width: 420,
+      height: 280,
+      data: { values },
+      layer: layers,
+    } as ChartSpec,
+  };
+}
+
+export function sweepPlots(results: SweepResults): Plot[] {
+  const metric = headlineMetric(results);
+  const swept = Object.keys(results.manifest.params).filter((p) => results.manifest.params[p].length > 1);
+  // A sweep of repeats only (nothing varied) still gets one chart, on its single value.
+  const params = swept.length > 0 ? swept : Object.keys(results.manifest.params).slice(0, 1);
+  return params.map((p) => sweepPlot(results, p, metric));
+}

@@ -1,0 +1,379 @@
+// The training loop: our own (not model.fit) so that decoupled weight decay,
+// global-norm clipping, schedules and label smoothing are exactly PyTorch's.
+//
+// One epoch: a seeded permutation of the training split, then per batch: one-hot +
+// label smoothing, the augmentation hook, a forward pass in training mode (dropout,
+// noise and batchnorm statistics active) under tf.variableGrads, loss + penalty,
+// gradients, clipping, one optimizer step with the scheduled learning rate. Then the
+// validation split in inference mode, an EpochRecord, best checkpoint and early
+// stopping bookkeeping.
+//
+// Conventions (documented for metrics.jsonl readers):
+// - `loss` / metrics are means over the epoch's training batches (weighted by batch
+//   size), measured on the training-mode forward pass, as Keras reports them; `loss`
+//   is the data loss without the regularization penalty, so runs with different
+//   regularizers compare; `val_loss` likewise (with the same label smoothing).
+// - `lr` is the learning rate of the epoch's first step; `grad_norm` is the mean
+//   over the epoch's steps of the global gradient norm before clipping.
+// - Epochs are 1-based in records, results and messages.
+// - Randomness: one master generator seeded with `train.seed`; each epoch forks
+//   independent streams for the shuffle, the augmentation and the tfjs random ops of
+//   the forward pass (see seeded-random.ts), so a seed repeats a run bit for bit on
+//   one backend and a resumed run continues the same sequence.
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { TrainConfig } from '@regnet/compiler';
+import type {
+  Batch,
+  EpochRecord,
+  Split,
+  TF,
+  TrainCallbacks,
+  TrainOptions,
+  TrainResult,
+  TrainState,
+} from '../contracts.js';
+import { Random } from '../random.js';
+import { numberArg } from './args.js';
+import { clipGradients } from './clip.js';
+import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
+import { MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
+import { createOptimizer, type OptimizerState } from './optimizers.js';
+import { regularizationPenalty } from './regularization.js';
+import { makeSchedule } from './schedules.js';
+import { withSeededMathRandom } from './seeded-random.js';
+import { WeightSnapshot } from './snapshots.js';
+import { trainableParams } from './weights.js';
+
+type Tensor = tfTypes.Tensor;
+
+/** TrainState plus what early stopping needs to resume (a superset: still a TrainState). */
+export interface LoopState extends TrainState {
+  optimizer: OptimizerState;
+  rngState: number[];
+  earlyStopping?: MonitorState;
+}
+
+/**
+ * Callbacks with the epoch's resumable state: `onEpochEnd(record, state)` runs while
+ * the model holds that epoch's weights, so saving both there is a complete `--resume` point.
+ */
+export interface LoopCallbacks extends TrainCallbacks {
+  onEpochEnd?(record: EpochRecord, state?: LoopState): void | Promise<void>;
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { tf, ir, model, data } = options;
+  const config = ir.train;
+  const callbacks = (options.callbacks ?? {}) as LoopCallbacks;
+  const epochs = options.epochs ?? config.epochs;
+  const spec = lossSpec(config.loss);
+  checkMetrics(config.metrics);
+  const classification = data.classes > 0;
+  const units = outputUnits(model);
+  const trainSplit = data.train;
+  if (trainSplit.size === 0) throw new Error('the training split is empty');
+  const hasValidation = data.validation !== undefined && data.validation.size > 0;
+
+  const params = trainableParams(model, ir);
+  const optimizer = createOptimizer(
+    tf,
+    config.optimizer,
+    params.map((p) => ({ name: p.name, variable: p.variable, decay: p.kernel })),
+  );
+  const baseLr = numberArg(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
+  const schedule = makeSchedule(config.schedule, baseLr, epochs);
+  const batchSize = Math.max(1, Math.floor(config.batchSize));
+  const stepsPerEpoch = Math.ceil(trainSplit.size / batchSize);
+
+  const resume = options.resume as LoopState | undefined;
+  const rng = resume ? new Random(resume.rngState) : new Random(config.seed);
+  if (resume) optimizer.setState(resume.optimizer);
+  const history: EpochRecord[] = resume ? resume.history.slice() : [];
+
+  const checkpointKey = monitoredKey(config.checkpointMonitor, hasValidation);
+  const checkpointMonitor = new MetricMonitor(checkpointKey, config.checkpointMode, 0, resume && {
+    bestEpoch: resume.bestEpoch,
+    bestValue: resume.bestValue,
+    epochsWithoutImprovement: 0,
+  });
+  const es = config.earlyStopping;
+  const earlyStopping = es
+    ? new MetricMonitor(monitoredKey(es.monitor, hasValidation), es.mode, es.minDelta, resume?.earlyStopping ?? (resume && {
+        bestEpoch: resume.bestEpoch,
+        bestValue: resume.bestValue,
+        epochsWithoutImprovement: resume.epochsWithoutImprovement,
+      }))
+    : undefined;
+
+  // Weight copies: the best checkpoint (always kept, so a non-finite loss can fall
+  // back to it) and, with restore_best, early stopping's best epoch.
+  let bestSnapshot: WeightSnapshot | undefined;
+  let earlyStopSnapshot: WeightSnapshot | undefined;
+  const releaseSnapshot = (snapshot: WeightSnapshot | undefined) => {
+    if (snapshot && snapshot !== bestSnapshot && snapshot !== earlyStopSnapshot) snapshot.dispose();
+  };
+
+  const stateAfter = (epoch: number): LoopState => ({
+    epoch,
+    history: history.slice(),
+    bestEpoch: checkpointMonitor.bestEpoch,
+    bestValue: checkpointMonitor.bestValue,
+    optimizer: optimizer.getState(),
+    rngState: rng.getState(),
+    epochsWithoutImprovement: earlyStopping?.epochsWithoutImprovement ?? 0,
+    earlyStopping: earlyStopping?.state(),
+  });
+
+  let state: LoopState = resume ? { ...resume, history: history.slice() } : stateAfter(0);
+  let stopReason: TrainResult['stopReason'] = 'completed';
+  let nonFinite: TrainResult['nonFinite'];
+  const firstEpoch = resume ? resume.epoch : 0;
+
+  try {
+    epochLoop: for (let e = firstEpoch; e < epochs; e++) {
+      const epoch = e + 1;
+      const started = performance.now();
+      const orderRng = rng.fork();
+      const augmentRng = rng.fork();
+      const noiseRng = rng.fork();
+      const order = ir.data.shuffle === false ? identity(trainSplit.size) : orderRng.permutation(trainSplit.size);
+
+      const sums: Record<string, number> = { loss: 0 };
+      for (const m of config.metrics) sums[m] = 0;
+      let gradNormSum = 0;
+      const firstLr = schedule(e, 0, stepsPerEpoch);
+
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        if (callbacks.shouldStop?.()) {
+          stopReason = 'interrupted';
+          break epochLoop;
+        }
+        const indices = order.subarray(s * batchSize, Math.min((s + 1) * batchSize, trainSplit.size));
+        const batch = makeBatch(tf, trainSplit, indices, units, spec, classification, options.augment, augmentRng);
+        const lr = schedule(e, s, stepsPerEpoch);
+        const outcome = trainStep(tf, model, params, spec, config, batch, noiseRng);
+        disposeBatch(batch);
+
+        if (!Number.isFinite(outcome.objective)) {
+          outcome.dispose();
+          stopReason = 'non_finite';
+          nonFinite = { epoch, step: s + 1 };
+          break epochLoop;
+        }
+        const clipped = clipGradients(tf, outcome.grads, config.clip);
+        optimizer.apply(clipped.grads, lr);
+        for (const [name, g] of Object.entries(clipped.grads)) if (g !== outcome.grads[name]) g.dispose();
+        outcome.dispose();
+
+        const size = indices.length;
+        sums.loss! += outcome.loss * size;
+        for (const m of config.metrics) sums[m]! += outcome.metrics[m]! * size;
+        gradNormSum += clipped.norm;
+        callbacks.onStep?.({ epoch, step: s + 1, steps: stepsPerEpoch, loss: outcome.loss });
+      }
+
+      const record: EpochRecord = { epoch, loss: sums.loss! / trainSplit.size, lr: firstLr, grad_norm: 0, seconds: 0 };
+      for (const m of config.metrics) record[m] = sums[m]! / trainSplit.size;
+      if (hasValidation) {
+        const validation = evaluate(tf, model, data.validation!, config, data.classes);
+        for (const [key, value] of Object.entries(validation)) record[`val_${key}`] = value;
+      }
+      // Key order of metrics.jsonl: epoch, loss, metrics, val_*, lr, grad_norm, seconds.
+      delete record.lr;
+      delete record.grad_norm;
+      delete record.seconds;
+      record.lr = firstLr;
+      record.grad_norm = gradNormSum / stepsPerEpoch;
+      record.seconds = (performance.now() - started) / 1000;
+      history.push(record);
+
+      if (checkpointMonitor.update(epoch, monitoredValue(record, checkpointKey))) {
+        const previous = bestSnapshot;
+        bestSnapshot = WeightSnapshot.take(tf, model, epoch);
+        releaseSnapshot(previous);
+      }
+      let stopEarly = false;
+      if (earlyStopping && es) {
+        if (earlyStopping.update(epoch, monitoredValue(record, earlyStopping.metric)) && es.restoreBest) {
+          const previous = earlyStopSnapshot;
+          earlyStopSnapshot = bestSnapshot?.epoch === epoch ? bestSnapshot : WeightSnapshot.take(tf, model, epoch);
+          releaseSnapshot(previous);
+        }
+        stopEarly = earlyStopping.epochsWithoutImprovement >= es.patience;
+      }
+
+      state = stateAfter(epoch);
+      await callbacks.onEpochEnd?.(record, state);
+      if (stopEarly) {
+        stopReason = 'early_stopping';
+        break;
+      }
+      if (callbacks.shouldStop?.()) {
+        stopReason = 'interrupted';
+        break;
+      }
+    }
+
+    // Which weights the result holds: early stopping's best with restore_best, else
+    // the best checkpoint with `checkpoint: best` (or after a non-finite loss), else the last.
+    const lastEpoch = history.length;
+    let resultEpoch = lastEpoch;
+    const chosen =
+      es?.restoreBest && earlyStopSnapshot
+        ? earlyStopSnapshot
+        : (config.checkpoint === 'best' || stopReason === 'non_finite') && bestSnapshot
+          ? bestSnapshot
+          : undefined;
+    if (chosen) {
+      chosen.restore(model);
+      resultEpoch = chosen.epoch;
+    }
+    return {
+      history,
+      resultEpoch,
+      bestEpoch: checkpointMonitor.bestEpoch,
+      stopReason,
+      ...(nonFinite ? { nonFinite } : {}),
+      state,
+    };
+  } finally {
+    const snapshots = new Set([bestSnapshot, earlyStopSnapshot]);
+    for (const snapshot of snapshots) snapshot?.dispose();
+    optimizer.dispose();
+  }
+}
+
+interface StepOutcome {
+  /** Loss + penalty: what the gradients are of. */
+  objective: number;
+  /** Data loss alone. */
+  loss: number;
+  metrics: Record<string, number>;
+  grads: Record<string, Tensor>;
+  dispose(): void;
+}
+
+function trainStep(
+  tf: TF,
+  model: tfTypes.LayersModel,
+  params: ReturnType<typeof trainableParams>,
+  spec: LossSpec,
+  config: TrainConfig,
+  batch: Batch,
+  noiseRng: Random,
+): StepOutcome {
+  let dataLoss: tfTypes.Scalar | undefined;
+  let metricTensors: Record<string, tfTypes.Scalar> = {};
+  const { value, grads } = withSeededMathRandom(noiseRng, () =>
+    tf.variableGrads(
+      () => {
+        const output = model.apply(batch.x, { training: true }) as Tensor;
+        const loss = computeLoss(tf, spec, batch.y, output);
+        dataLoss = tf.keep(loss);
+        metricTensors = computeMetrics(tf, spec, config.metrics, batch.y, output);
+        for (const t of Object.values(metricTensors)) tf.keep(t);
+        const penalty = regularizationPenalty(tf, params);
+        return penalty ? tf.add(loss, penalty) : loss;
+      },
+      params.map((p) => p.variable),
+    ),
+  );
+  const present: Record<string, Tensor> = {};
+  for (const [name, g] of Object.entries(grads)) if (g) present[name] = g;
+  const metrics: Record<string, number> = {};
+  for (const [name, t] of Object.entries(metricTensors)) metrics[name] = t.dataSync()[0]!;
+  const outcome: StepOutcome = {
+    objective: value.dataSync()[0]!,
+    loss: dataLoss!.dataSync()[0]!,
+    metrics,
+    grads: present,
+    dispose() {
+      value.dispose();
+      dataLoss?.dispose();
+      for (const t of Object.values(metricTensors)) t.dispose();
+      for (const g of Object.values(present)) g.dispose();
+    },
+  };
+  return outcome;
+}
+
+function makeBatch(
+  tf: TF,
+  split: Split,
+  indices: Int32Array,
+  units: number,
+  spec: LossSpec,
+  classification: boolean,
+  augment: TrainOptions['augment'],
+  rng: Random,
+): Batch {
+  const batch = tf.tidy(() => {
+    const idx = tf.tensor1d(indices, 'int32');
+    const x = tf.gather(split.x, idx);
+    const y = encodeTargets(tf, tf.gather(split.y, idx), units, spec, classification);
+    return { x, y };
+  });
+  if (!augment) return batch;
+  const augmented = augment(batch, rng);
+  if (augmented.x !== batch.x) batch.x.dispose();
+  if (augmented.y !== batch.y) batch.y.dispose();
+  return augmented;
+}
+
+function disposeBatch(batch: Batch): void {
+  batch.x.dispose();
+  batch.y.dispose();
+}
+
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** Width of the model's output: the number of target components per example. */
+function outputUnits(model: tfTypes.LayersModel): number {
+  const shape = model.outputs[0]!.shape;
+  return shape.length > 1 ? (shape[shape.length - 1] ?? 1) : 1;
+}
+
+/**
+ * Loss and metrics of a model on a split, in inference mode, in batches of the spec's
+ * batch size (means over examples). Classification targets get the same label
+ * smoothing as in training, so `val_loss` and `loss` measure the same thing.
+ * `classes` defaults to "classification when the labels are int32".
+ */
+export function evaluate(
+  tf: TF,
+  model: tfTypes.LayersModel,
+  split: Split,
+  train: TrainConfig,
+  classes?: number,
+): Record<string, number> {
+  const spec = lossSpec(train.loss);
+  checkMetrics(train.metrics);
+  const classification = classes !== undefined ? classes > 0 : split.y.dtype === 'int32';
+  const units = outputUnits(model);
+  const batchSize = Math.max(1, Math.floor(train.batchSize));
+  const sums: Record<string, number> = { loss: 0 };
+  for (const m of train.metrics) sums[m] = 0;
+  if (split.size === 0) throw new Error('cannot evaluate on an empty split');
+  for (let start = 0; start < split.size; start += batchSize) {
+    const size = Math.min(batchSize, split.size - start);
+    const values = tf.tidy(() => {
+      const x = tf.slice(split.x, start, size);
+      const y = encodeTargets(tf, tf.slice(split.y, start, size), units, spec, classification);
+      const output = model.apply(x, { training: false }) as Tensor;
+      const loss = computeLoss(tf, spec, y, output);
+      const metrics = computeMetrics(tf, spec, train.metrics, y, output);
+      return tf.stack([loss, ...train.metrics.map((m) => metrics[m]!)]);
+    });
+    const numbers = values.dataSync();
+    values.dispose();
+    sums.loss! += numbers[0]! * size;
+    train.metrics.forEach((m, i) => (sums[m]! += numbers[i + 1]! * size));
+  }
+  const result: Record<string, number> = {};
+  for (const [key, sum] of Object.entries(sums)) result[key] = sum / split.size;
+  return result;
+}
