@@ -59,15 +59,18 @@ interface Frame {
 }
 
 const WORD_TYPES = new Set(['Identifier', 'Let', 'Model', 'Data', 'Train', 'Sweep', 'Augment', 'True', 'False', 'As']);
-const isWord = (t: Tok | undefined): t is Tok => !!t && WORD_TYPES.has(t.type);
+function isWord(t: Tok | undefined): t is Tok {
+  return t !== undefined && WORD_TYPES.has(t.type);
+}
 const is = (t: Tok | undefined, type: string) => t?.type === type;
 
 export interface Scan {
   stack: Frame[];
   /** The word being typed (the part before the cursor), empty when none. */
   prefix: string;
-  /** False when the cursor is inside a string, comment or number. */
-  completable: boolean;
+  inComment: boolean;
+  /** Inside a string or a number being typed. */
+  inLiteral: boolean;
 }
 
 export function scan(text: string, offset: number): Scan {
@@ -78,29 +81,31 @@ export function scan(text: string, offset: number): Scan {
     start: t.startOffset,
     end: (t.endOffset ?? t.startOffset) + 1,
   }));
-  let completable = true;
+  let inComment = false;
+  let inLiteral = false;
   for (const c of lexed.groups.comments ?? []) {
-    if (c.startOffset < offset && offset <= (c.endOffset ?? c.startOffset) + 1) completable = false;
+    if (c.startOffset < offset && offset <= (c.endOffset ?? c.startOffset) + 1) inComment = true;
   }
   let prefix = '';
   const stack: Frame[] = [{ kind: 'top', closer: '', items: [] }];
   for (const tok of toks) {
     if (tok.start >= offset) break;
+    // The token touching the cursor: a word is the prefix being typed; inside a
+    // string or a number there is nothing to complete.
     if (tok.end >= offset) {
-      // The token touching the cursor: a word is the prefix being typed; inside a
-      // string or number there is nothing to complete.
-      if (isWord(tok)) {
+      if (WORD_TYPES.has(tok.type)) {
         prefix = tok.image.slice(0, offset - tok.start);
         break;
       }
-      if (tok.type === 'StringLiteral' || tok.type === 'UnterminatedString' || tok.type === 'NumberLiteral') {
-        if (tok.end > offset || tok.type !== 'StringLiteral') completable = false;
-        if (!completable) break;
+      const insideString = tok.type === 'UnterminatedString' || (tok.type === 'StringLiteral' && offset < tok.end);
+      if (insideString || tok.type === 'NumberLiteral') {
+        inLiteral = true;
+        break;
       }
     }
     push(stack, tok);
   }
-  return { stack, prefix, completable };
+  return { stack, prefix, inComment, inLiteral };
 }
 
 function top(stack: Frame[]): Frame {
@@ -226,8 +231,8 @@ function givenArgs(items: Tok[]): string[] {
 }
 
 export function cursorContext(text: string, offset: number): { context: CursorContext; prefix: string } {
-  const { stack, prefix, completable } = scan(text, offset);
-  if (!completable) return { context: { kind: 'none' }, prefix };
+  const { stack, prefix, inComment, inLiteral } = scan(text, offset);
+  if (inComment || inLiteral) return { context: { kind: 'none' }, prefix };
   const frame = top(stack);
   const items = frame.items;
   const last = items[items.length - 1];
@@ -266,8 +271,9 @@ export function cursorContext(text: string, offset: number): { context: CursorCo
 
 /** The innermost call around the cursor, for signature help. */
 export function activeCall(text: string, offset: number): ActiveCall | undefined {
-  const { stack, completable } = scan(text, offset);
-  if (!completable && !inString(text, offset)) return undefined;
+  // Signature help stays up while typing a string or number argument.
+  const { stack, inComment } = scan(text, offset);
+  if (inComment) return undefined;
   const at = findLast(stack, (f) => f.kind === 'call');
   if (at < 0) return undefined;
   const frame = stack[at];
@@ -283,11 +289,4 @@ export function activeCall(text: string, offset: number): ActiveCall | undefined
     named,
     given: givenArgs(frame.items),
   };
-}
-
-function inString(text: string, offset: number): boolean {
-  // Signature help stays up while typing a string argument (`csv("data.csv|`).
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset).replace(/\\./g, '');
-  return (before.split('"').length - 1) % 2 === 1 && !before.includes('#');
 }

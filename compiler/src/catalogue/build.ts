@@ -43,9 +43,9 @@ export function entry(category: Category, name: string, summary: string, extra: 
 export function setting(
   section: string,
   name: string,
-  value: ValueType,
+  value: ValueType | undefined,
   summary: string,
   extra: Omit<EntryExtra, 'value' | 'section'> & { default?: JsonValue } = {},
 ): Entry {
-  return entry('section-setting', name, summary, { section: [section], value, ...extra });
+  return entry('section-setting', name, summary, { section: [section], ...(value ? { value } : {}), ...extra });
 }

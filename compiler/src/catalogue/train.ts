@@ -68,7 +68,7 @@ export const TRAIN_SETTINGS: Entry[] = [
     reference: 'Goodfellow et al. 2016 §7.1',
     example: 'regularizer: l2(0.0001)',
   }),
-  setting('train', 'early_stopping', listOf(callOf('section-setting')), 'Stops training when `monitor` has not improved for `patience` epochs; off unless written.', {
+  setting('train', 'early_stopping', undefined, 'Stops training when `monitor` has not improved for `patience` epochs; off unless written.', {
     blockContent: 'settings',
     formula: 'improved ⇔ m < best − min_delta (losses) or m > best + min_delta (accuracies)\nstop when epochs since the last improvement ≥ patience',
     details: 'Written as a block: `early_stopping { monitor: val_loss  patience: 5  min_delta: 0  restore_best: true }`; every key has a default.',

@@ -172,19 +172,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         callbacks.onStep?.({ epoch, step: s + 1, steps: stepsPerEpoch, loss: outcome.loss });
       }
 
-      const record: EpochRecord = { epoch, loss: sums.loss! / trainSplit.size, lr: firstLr, grad_norm: 0, seconds: 0 };
-      for (const m of config.metrics) record[m] = sums[m]! / trainSplit.size;
+      // Key order of metrics.jsonl: epoch, loss, metrics, val_*, lr, grad_norm, seconds.
+      const measured: Record<string, number> = { loss: sums.loss! / trainSplit.size };
+      for (const m of config.metrics) measured[m] = sums[m]! / trainSplit.size;
       if (hasValidation) {
         const validation = evaluate(tf, model, data.validation!, config, data.classes);
-        for (const [key, value] of Object.entries(validation)) record[`val_${key}`] = value;
+        for (const [key, value] of Object.entries(validation)) measured[`val_${key}`] = value;
       }
-      // Key order of metrics.jsonl: epoch, loss, metrics, val_*, lr, grad_norm, seconds.
-      delete record.lr;
-      delete record.grad_norm;
-      delete record.seconds;
-      record.lr = firstLr;
-      record.grad_norm = gradNormSum / stepsPerEpoch;
-      record.seconds = (performance.now() - started) / 1000;
+      const record: EpochRecord = {
+        epoch,
+        ...measured,
+        loss: measured.loss!,
+        lr: firstLr,
+        grad_norm: gradNormSum / stepsPerEpoch,
+        seconds: (performance.now() - started) / 1000,
+      };
       history.push(record);
 
       if (checkpointMonitor.update(epoch, monitoredValue(record, checkpointKey))) {

@@ -113,11 +113,10 @@ function rmspropRule(alpha: number, momentum: number, eps: number): Rule {
     const prev = slots.square_avg ?? tf.zerosLike(g);
     const squareAvg = tf.add(tf.mul(prev, alpha), tf.mul(tf.square(g), 1 - alpha));
     const scaled = tf.div(g, tf.add(tf.sqrt(squareAvg), eps));
-    if (momentum > 0) {
-      const buf = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), scaled) : scaled;
-      return { delta: tf.mul(buf, lr), slots: { square_avg: squareAvg, momentum: buf } };
-    }
-    return { delta: tf.mul(scaled, lr), slots: { square_avg: squareAvg } };
+    const next: Record<string, Tensor> = { square_avg: squareAvg };
+    if (momentum === 0) return { delta: tf.mul(scaled, lr), slots: next };
+    next.momentum = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), scaled) : scaled;
+    return { delta: tf.mul(next.momentum, lr), slots: next };
   };
 }
 

@@ -1,0 +1,24 @@
+// `npm run bench`: runs every compiled benchmark (`*.bench.js` under PKG/dist/bench)
+// one after another (never in parallel: they measure time). Each writes its
+// figures to bench/results/<name>.json and prints a summary.
+import { readdirSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const packages = ['compiler', 'runtime', 'language-server'];
+const filter = process.argv.slice(2);
+mkdirSync('bench/results', { recursive: true });
+let failed = 0;
+for (const pkg of packages) {
+  const dir = join(pkg, 'dist', 'bench');
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.bench.js')) continue;
+    const file = join(dir, name);
+    if (filter.length && !filter.some((f) => file.includes(f))) continue;
+    console.log(`\n== ${file}`);
+    const result = spawnSync(process.execPath, [file], { stdio: 'inherit' });
+    if (result.status !== 0) failed++;
+  }
+}
+process.exit(failed ? 1 : 0);
