@@ -8,3 +8,4 @@ export * from './semantic-model.js';
 export type * from './catalogue/types.js';
 export * from './parser/index.js';
 export * from './format.js';
+export * from './catalogue/index.js';

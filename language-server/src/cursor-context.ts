@@ -36,7 +36,8 @@ export type CursorContext =
   | { kind: 'layers' }
   | { kind: 'keys'; section: string; given: string[] }
   | { kind: 'value'; owner: Owner }
-  | { kind: 'args'; call: CallSite; index: number; given: string[] };
+  /** At the start of an argument: `index` positional arguments come before it. */
+  | { kind: 'args'; call: CallSite; index: number; positionalAllowed: boolean; given: string[] };
 
 export interface ActiveCall {
   call: CallSite;
@@ -253,8 +254,14 @@ export function cursorContext(text: string, offset: number): { context: CursorCo
         const current = currentArg(items);
         const args = splitArgs(items);
         if (current.length === 0) {
-          const named = args.slice(0, -1).some(isNamedArg);
-          return { kind: 'args', call: frame.call!, index: named ? -1 : args.length - 1, given: givenArgs(items) };
+          const before = args.slice(0, -1);
+          return {
+            kind: 'args',
+            call: frame.call!,
+            index: before.filter((a) => !isNamedArg(a)).length,
+            positionalAllowed: !before.some(isNamedArg),
+            given: givenArgs(items),
+          };
         }
         if (current.length === 2 && isNamedArg(current)) return { kind: 'value', owner: ownerAt(frame, items) };
         return { kind: 'none' };

@@ -1,1 +1,154 @@
-export {};
+// The RegNet language server: wires the document store and one module per LSP
+// feature onto a connection (stdio, node IPC or a socket, chosen from argv by
+// vscode-languageserver: `--stdio`, `--node-ipc`, `--socket=PORT`).
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { DocumentStore, type Analysis } from './documents.js';
+import { safe } from './safe.js';
+import { SettingsStore } from './settings.js';
+import { registerDiagnostics } from './features/diagnostics.js';
+import { documentSymbols } from './features/document-symbols.js';
+import { foldingRanges } from './features/folding-ranges.js';
+import { formattingEdits } from './features/formatting.js';
+import { definition, prepareRename, references, rename } from './features/constants.js';
+import { codeActions } from './features/code-actions.js';
+import { inlayHints } from './features/inlay-hints.js';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './features/semantic-tokens.js';
+import { summary, SUMMARY_REQUEST, type SummaryParams } from './features/summary.js';
+import { hover } from './features/hover.js';
+import { completion, COMPLETION_TRIGGERS } from './features/completion.js';
+import { signatureHelp } from './features/signature-help.js';
+import { explain, EXPLAIN_REQUEST, type ExplainParams } from './features/explain.js';
+
+const connection = createConnection(ProposedFeatures.all);
+const log = connection.console;
+const store = new DocumentStore(log);
+const settings = new SettingsStore(connection);
+let clientPullsConfiguration = false;
+let clientRefreshesInlayHints = false;
+
+// Last line of defence: a bug must never end the process the editor depends on.
+process.on('uncaughtException', (err) => log.error(`[uncaught] ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => log.error(`[unhandled] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+
+connection.onInitialize((params): InitializeResult => {
+  const caps = params.capabilities;
+  clientPullsConfiguration = !!caps.workspace?.configuration;
+  clientRefreshesInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
+  settings.init(params.initializationOptions, clientPullsConfiguration);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
+      signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [':'] },
+      inlayHintProvider: { resolveProvider: false },
+      documentSymbolProvider: { label: 'RegNet' },
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+      documentFormattingProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'regnet-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (clientPullsConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'regnet' }).catch(() => undefined);
+  }
+});
+
+connection.onDidChangeConfiguration((change) => {
+  settings.invalidate(change.settings);
+  if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
+
+/** Runs a feature on the current analysis of `uri`; no document means no result. */
+function withAnalysis<R>(uri: string, fallback: R, run: (analysis: Analysis) => R): R {
+  const analysis = store.analysis(uri);
+  return analysis ? run(analysis) : fallback;
+}
+
+function offsetOf(uri: string, position: { line: number; character: number }): number {
+  return store.get(uri)?.offsetAt(position) ?? 0;
+}
+
+connection.onHover(
+  safe(log, 'hover', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, offsetOf(a.uri, p.position)))),
+);
+
+connection.onCompletion(
+  safe(log, 'completion', [], (p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, offsetOf(a.uri, p.position)))),
+);
+
+connection.onSignatureHelp(
+  safe(log, 'signatureHelp', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => signatureHelp(a, offsetOf(a.uri, p.position)))),
+);
+
+connection.languages.inlayHint.on(
+  safe(log, 'inlayHint', [], async (p) => {
+    if (!(await settings.get()).inlayHints.enabled) return [];
+    return withAnalysis(p.textDocument.uri, [], (a) => inlayHints(a, p.range));
+  }),
+);
+
+connection.onDocumentSymbol(safe(log, 'documentSymbol', [], (p) => withAnalysis(p.textDocument.uri, [], documentSymbols)));
+
+connection.onFoldingRanges(safe(log, 'foldingRange', [], (p) => withAnalysis(p.textDocument.uri, [], foldingRanges)));
+
+connection.languages.semanticTokens.on(
+  safe(log, 'semanticTokens', { data: [] }, (p) => withAnalysis(p.textDocument.uri, { data: [] }, semanticTokens)),
+);
+
+connection.onDocumentFormatting(
+  safe(log, 'formatting', [], (p) => {
+    const doc = store.get(p.textDocument.uri);
+    return doc ? formattingEdits(doc) : [];
+  }),
+);
+
+connection.onDefinition(
+  safe(log, 'definition', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => definition(a, offsetOf(a.uri, p.position)))),
+);
+
+connection.onReferences(
+  safe(log, 'references', [], (p) =>
+    withAnalysis(p.textDocument.uri, [], (a) => references(a, offsetOf(a.uri, p.position), p.context.includeDeclaration)),
+  ),
+);
+
+connection.onPrepareRename(
+  safe(log, 'prepareRename', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => prepareRename(a, offsetOf(a.uri, p.position)))),
+);
+
+connection.onRenameRequest(
+  safe(log, 'rename', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => rename(a, offsetOf(a.uri, p.position), p.newName))),
+);
+
+connection.onCodeAction(
+  safe(log, 'codeAction', [], (p) => withAnalysis(p.textDocument.uri, [], (a) => codeActions(a, p.range, p.context.only))),
+);
+
+connection.onRequest(
+  SUMMARY_REQUEST,
+  safe(log, 'summary', null, (p: SummaryParams) => withAnalysis(p.textDocument.uri, null, summary)),
+);
+
+connection.onRequest(
+  EXPLAIN_REQUEST,
+  safe(log, 'explain', null, (p: ExplainParams) => explain(p, (uri) => store.analysis(uri), offsetOf)),
+);
+
+registerDiagnostics(connection, store, settings);
+store.documents.listen(connection);
+connection.listen();

@@ -45,7 +45,7 @@ export const DATA_SETTINGS: Entry[] = [
     default: 0,
     min: 0,
     max: 1,
-    formula: 'for a seeded random fraction `label_noise` of training examples: y ← k,  k ~ U{0, ..., K−1}',
+    formula: 'for a seeded random fraction label_noise of training examples: y ← k,  k ~ U{0, ..., K−1}',
     reference: 'Zhang et al. 2017, "Understanding Deep Learning Requires Rethinking Generalization"',
     example: 'label_noise: 0.2',
   }),
@@ -214,7 +214,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
   }),
   entry('augmentation', 'word_dropout', 'Text: deletes random words.', {
     params: [param('p', NUMBER, 'Probability per word.', { positional: 0, default: 0.1, extension: true, ...PROBABILITY })],
-    formula: 'each word is removed with probability p (the sequence is re-padded to `length`)',
+    formula: 'each word is removed with probability p (the sequence is re-padded to length)',
     details: 'Text sources only. `p` is per word (not per example).',
     reference: 'Wei & Zou 2019 (EDA random deletion); Iyyer et al. 2015, "Deep Unordered Composition Rivals Syntactic Methods"',
     example: 'word_dropout(p: 0.1)',

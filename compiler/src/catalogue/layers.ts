@@ -154,8 +154,9 @@ export const LAYER_ENTRIES: Entry[] = [
   entry('layer', 'gru', 'Gated recurrent unit layer.', {
     formula:
       'z = σ(W_z·x_t + U_z·h + b_z),  r = σ(W_r·x_t + U_r·h + b_r)\n' +
-      'h̃ = tanh(W_h·x_t + U_h·(r⊙h) + b_h),  h_t = z⊙h_{t−1} + (1 − z)⊙h̃\n' +
-      'params = 3·(in·units + units·units + units) (Keras adds 3·units with reset_after)',
+      'h̃ = tanh(W_h·x_t + b_h + r⊙(U_h·h + b_uh))   (reset gate after the matmul, as Keras and PyTorch)\n' +
+      'h_t = z⊙h_{t−1} + (1 − z)⊙h̃\n' +
+      'params = 3·(in·units + units·units + 2·units)   (two bias vectors, as Keras counts them)',
     params: rnnParams(),
     details: RNN_DETAILS,
     reference: 'Cho et al. 2014, "Learning Phrase Representations using RNN Encoder–Decoder"; Gal & Ghahramani 2016',

@@ -30,27 +30,52 @@ function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-export function metricCurve(history: EpochRecord[], metric: string, bestEpoch?: number): Plot {
+/** The saved model's test result, drawn as one point at the epoch whose weights it holds. */
+export interface TestPoint {
+  epoch: number;
+  values: Record<string, number>;
+}
+
+export function metricCurve(history: EpochRecord[], metric: string, bestEpoch?: number, test?: TestPoint): Plot {
   const values: Array<{ epoch: number; value: number; split: string }> = [];
   for (const r of history) {
     if (finite(r[metric])) values.push({ epoch: r.epoch, value: r[metric]!, split: 'train' });
     if (finite(r[`val_${metric}`])) values.push({ epoch: r.epoch, value: r[`val_${metric}`]!, split: 'validation' });
   }
+  const testValue = test?.values[metric];
+  const splits = SPLIT_COLORS.domain.filter((split) => values.some((v) => v.split === split) || (split === 'test' && finite(testValue)));
+  const colors = { domain: splits, range: splits.map((s) => SPLIT_COLORS.range[SPLIT_COLORS.domain.indexOf(s)]) };
   const layers: object[] = [
     {
       mark: { type: 'line', point: history.length <= 40, strokeWidth: 2 },
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
         y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
-        color: { field: 'split', type: 'nominal', title: null, scale: SPLIT_COLORS },
+        color: { field: 'split', type: 'nominal', title: null, scale: colors },
       },
     },
   ];
+  if (test && finite(testValue)) {
+    layers.push({
+      data: { values: [{ epoch: test.epoch, value: testValue, split: 'test' }] },
+      mark: { type: 'point', shape: 'diamond', size: 120, filled: true },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative' },
+        y: { field: 'value', type: 'quantitative' },
+        color: { field: 'split', type: 'nominal', title: null, scale: colors },
+      },
+    });
+  }
   if (bestEpoch !== undefined) {
     layers.push({
-      data: { values: [{ epoch: bestEpoch, label: `checkpoint (epoch ${bestEpoch})` }] },
-      mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
-      encoding: { x: { field: 'epoch', type: 'quantitative' } },
+      data: { values: [{ epoch: bestEpoch, label: `best epoch ${bestEpoch}` }] },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { x: { field: 'epoch', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, y: 0, color: '#666', fontSize: 10 },
+          encoding: { x: { field: 'epoch', type: 'quantitative' }, text: { field: 'label' } },
+        },
+      ],
     });
   }
   return {
@@ -86,7 +111,7 @@ export function learningRatePlot(history: EpochRecord[]): Plot {
   };
 }
 
-export function runPlots(history: EpochRecord[], bestEpoch?: number): Plot[] {
+export function runPlots(history: EpochRecord[], bestEpoch?: number, test?: TestPoint): Plot[] {
   if (history.length === 0) return [];
-  return [...baseMetrics(history).map((m) => metricCurve(history, m, bestEpoch)), learningRatePlot(history)];
+  return [...baseMetrics(history).map((m) => metricCurve(history, m, bestEpoch, test)), learningRatePlot(history)];
 }

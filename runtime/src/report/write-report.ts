@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { RUN_FILES, RunDir, readJson, writeFileAtomic, type RunSummary } from '../run/run-dir.js';
 import { formatNumber, metricKeys } from '../run/progress.js';
 import { valueText } from '../run/value-text.js';
-import type { SweepManifest } from '../run/sweep-plan.js';
+import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
 import { collectResults, columnTitle, headlineColumns, type SweepResults } from '../run/sweep-results.js';
 import { escapeHtml, figures, page, table, type Section } from './html.js';
 import { renderSvg } from './render.js';
 import { runPlots, type Plot } from './run-plots.js';
 import { sweepPlots } from './sweep-plots.js';
-
-export const SWEEP_MANIFEST = 'sweep.json';
 
 export class ReportError extends Error {}
 
@@ -76,7 +74,11 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   }
   const history = run.readMetrics();
   const summary = run.readSummary();
-  const rendered = await renderPlots(dir, runPlots(history, summary?.best_epoch));
+  const rendered = await renderPlots(dir, runPlots(
+      history,
+      summary?.best_epoch,
+      summary?.test && summary.model_epoch !== undefined ? { epoch: summary.model_epoch, values: summary.test } : undefined,
+    ));
   const sections: Section[] = [];
   let subtitle = escapeHtml(dir);
   if (summary) {

@@ -14,6 +14,9 @@ export interface Trial {
   config: string;
 }
 
+/** The file that marks a sweep directory. */
+export const SWEEP_MANIFEST = 'sweep.json';
+
 /** DIR/sweep.json: written by `regnetc sweep`, read by `regnetc report`. */
 export interface SweepManifest {
   kind: 'sweep';

@@ -1,0 +1,94 @@
+// What each data source gives the model: input shape, classes, kind of example.
+// Built-in sources are described by their arguments; file sources are inspected
+// (data-files.ts). Problems in files are reported at the argument naming them.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Range } from '../ast.js';
+import type { JsonValue } from '../ir.js';
+import { CheckContext, formatShape } from './context.js';
+import { inspectCsv, inspectIdx, inspectImages, inspectText, type InspectedData } from './data-files.js';
+import type { CheckedCall, SourceFacts } from './types.js';
+
+/** The folder that relative data paths are resolved against. */
+export function baseDir(file: string | undefined): string {
+  return file ? dirname(resolve(file)) : process.cwd();
+}
+
+export function absolutePath(file: string | undefined, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir(file), path);
+}
+
+/** Argument names holding paths, per source kind. */
+export const PATH_ARGS: Record<string, string[]> = { csv: ['path'], idx: ['images', 'labels'], images: ['path'], text: ['path'] };
+
+export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind: string | undefined): SourceFacts {
+  const a = source.args;
+  const inspect = ctx.options.inspectData !== false;
+  const path = (name: string) => absolutePath(ctx.options.file, String(a[name]));
+  const report = (data: InspectedData) => {
+    for (const problem of data.problems) {
+      const range: Range = source.argRanges.get(problem.arg) ?? source.argRanges.get('path') ?? source.range!;
+      ctx.report(problem.code, range, problem.message);
+    }
+  };
+  switch (source.name) {
+    case 'playground':
+      return { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'] };
+    case 'mnist':
+      return { inputShape: [28, 28, 1], classes: 10, inputKind: 'image', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
+    case 'csv': {
+      if (!inspect) return { inputKind: 'vector', regression: lossKind === 'mse' };
+      const features = Array.isArray(a.features) ? (a.features as string[]) : undefined;
+      const data = inspectCsv(path('path'), a.label === undefined ? undefined : String(a.label), features);
+      report(data);
+      if (data.problems.length > 0) return { inputKind: 'vector' };
+      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels };
+      if (data.numericLabels && (lossKind === 'mse' || !data.integerLabels)) {
+        if (lossKind !== 'mse') {
+          ctx.report(
+            'RN602',
+            source.argRanges.get('label') ?? source.argRanges.get('path') ?? source.range!,
+            `${path('path')}: the label column holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target`,
+          );
+        }
+        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true };
+      }
+      return facts;
+    }
+    case 'idx': {
+      if (!inspect) return { inputKind: 'image' };
+      const data = inspectIdx(path('images'), path('labels'));
+      report(data);
+      return { inputShape: data.inputShape, classes: data.classes, inputKind: 'image' };
+    }
+    case 'images': {
+      const size = Array.isArray(a.size) ? (a.size as [number, number]) : undefined;
+      const channels = Number(a.channels ?? 3);
+      if (!inspect) return { inputShape: size ? [size[0], size[1], channels] : undefined, inputKind: 'image' };
+      const data = inspectImages(path('path'), size, channels);
+      report(data);
+      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image' };
+    }
+    case 'text': {
+      const length = Number(a.length);
+      const vocab = Number(a.vocab);
+      if (!inspect) return { inputShape: [length], inputKind: 'tokens', vocab };
+      const data = inspectText(path('path'), String(a.text), String(a.label), length);
+      report(data);
+      return { inputShape: [length], classes: data.classes, labels: data.labels, inputKind: 'tokens', vocab };
+    }
+    default:
+      return {};
+  }
+}
+
+/** A validation or test source must give examples like the training source. */
+export function compareSources(ctx: CheckContext, what: string, other: SourceFacts, otherCall: CheckedCall, train: SourceFacts): void {
+  const range = otherCall.range!;
+  if (other.inputShape && train.inputShape && formatShape(other.inputShape) !== formatShape(train.inputShape)) {
+    ctx.report('RN406', range, `the ${what} source gives examples of shape ${formatShape(other.inputShape)} but the training source gives ${formatShape(train.inputShape)}`);
+  } else if (other.classes !== undefined && train.classes !== undefined && other.classes > train.classes && !train.regression) {
+    ctx.report('RN602', range, `the ${what} source has ${other.classes} classes but the training source has ${train.classes}`);
+  }
+}
+
+export type { JsonValue };

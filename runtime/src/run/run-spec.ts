@@ -1,0 +1,294 @@
+// One training run, start to finish: compile -> backend -> data -> model -> train
+// -> save -> test -> report, with every file of the run directory kept current
+// after each epoch so that Ctrl-C, a crash or a kill loses at most one epoch.
+//
+// What the user sees on failure: compile errors print like `regnetc check` and
+// nothing trains; bad data prints `file:line: error: ...`; a non-finite loss names
+// the epoch and step; none of them prints a stack trace. All exit 1.
+import { existsSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { compile, type GraphIR, type JsonValue } from '@regnet/compiler';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { EpochRecord, TF } from '../contracts.js';
+import { Random } from '../random.js';
+import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
+import { loadData, sourceName } from '../data/load.js';
+import { isDataError } from '../data/errors.js';
+import { makeAugmenter } from '../data/augment/index.js';
+import { buildModel } from '../model/build.js';
+import { loadModel, saveModel } from '../model/io.js';
+import { evaluate, train, type LoopCallbacks, type LoopState } from '../train/loop.js';
+import { printDiagnostics } from '../cli/print-diagnostics.js';
+import { readSpec } from '../cli/read-spec.js';
+import { UsageError } from '../cli/errors.js';
+import { EXIT_INTERRUPTED } from './exit-codes.js';
+import { Progress, resultTable } from './progress.js';
+import { RUN_FILES, RunDir, metricsOf, writeDirAtomic, type MetricValues, type RunSummary, type SavedState } from './run-dir.js';
+
+export interface TrainRunOptions {
+  /** The spec; optional when resuming (the run directory has its IR). */
+  file?: string;
+  out?: string;
+  epochs?: number;
+  backend: BackendChoice;
+  quiet: boolean;
+  resume: boolean;
+  overrides?: Record<string, JsonValue>;
+  /** Overrides `train.seed` (the sweep gives each repeat its own seed). */
+  seed?: number;
+  /** Write report.html at the end (default true). */
+  report?: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/** `runs/<spec file name without .regnet>` */
+export function defaultOutDir(file: string): string {
+  return join('runs', basename(file).replace(/\.regnet$/, ''));
+}
+
+interface Prepared {
+  ir: GraphIR;
+  dir: RunDir;
+  saved?: SavedState;
+}
+
+/** Compiles the spec (or reads the run's IR to resume) and lays out the run directory. */
+function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
+  if (options.resume) {
+    const path = options.out ?? (options.file ? defaultOutDir(options.file) : undefined);
+    if (!path) throw new UsageError('--resume needs the run directory: regnetc train --resume DIR');
+    const dir = new RunDir(path);
+    if (!existsSync(path)) throw new UsageError(`${path}: no such run directory to resume`);
+    const saved = dir.readState();
+    if (!saved || !dir.exists(RUN_FILES.ir)) {
+      throw new UsageError(`${path}: nothing to resume (no ${RUN_FILES.stateJson}: the run finished no epoch)`);
+    }
+    if (options.overrides && Object.keys(options.overrides).length > 0) {
+      stderr.write(`regnetc: warning: --set is ignored with --resume: the run continues with its saved configuration (${RUN_FILES.ir})\n`);
+    }
+    const ir = dir.readIR();
+    if (options.epochs !== undefined) ir.train.epochs = options.epochs;
+    const previous = dir.readSummary();
+    if (previous?.stop_reason === 'early_stopping' || (previous?.stop_reason === 'completed' && saved.train.epoch >= ir.train.epochs)) {
+      stderr.write(`regnetc: ${path} is already complete (${previous.stop_reason === 'early_stopping' ? 'stopped early' : `${saved.train.epoch} epochs`}); nothing to resume\n`);
+      return 0;
+    }
+    dir.writeIR(ir);
+    return { ir, dir, saved };
+  }
+  if (!options.file) throw new UsageError('missing the spec file: regnetc train FILE --out DIR');
+  const source = readSpec(options.file);
+  const result = compile(source, { file: resolve(options.file), overrides: options.overrides });
+  printDiagnostics(options.file, source, result.diagnostics, stderr);
+  if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
+    stderr.write(`regnetc: not training: ${options.file} has errors\n`);
+    return 1;
+  }
+  const ir = result.ir;
+  if (options.epochs !== undefined) ir.train.epochs = options.epochs;
+  if (options.seed !== undefined) ir.train.seed = options.seed;
+  const dir = new RunDir(options.out ?? defaultOutDir(options.file));
+  dir.create();
+  // A fresh run replaces an earlier one in the same folder entirely.
+  for (const name of [RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.model, RUN_FILES.state, RUN_FILES.report, RUN_FILES.plots]) {
+    rmSync(dir.file(name), { recursive: true, force: true });
+  }
+  dir.writeSpec(source);
+  dir.writeIR(ir);
+  return { ir, dir };
+}
+
+function describeData(data: { train: { size: number }; validation?: { size: number }; test?: { size: number }; classes: number }): string {
+  const parts = [`${data.train.size} train`];
+  parts.push(data.validation ? `${data.validation.size} validation` : 'no validation');
+  if (data.test) parts.push(`${data.test.size} test`);
+  return `${parts.join(', ')} examples, ${data.classes > 0 ? `${data.classes} classes` : 'regression'}`;
+}
+
+/** Runs `regnetc train`; returns the exit code. */
+export async function runTraining(options: TrainRunOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const startedAt = new Date();
+  const prepared = prepare(options, stderr);
+  if (typeof prepared === 'number') return prepared;
+  const { ir, dir, saved } = prepared;
+  const epochs = ir.train.epochs;
+
+  let tf: TF;
+  let backend: string;
+  try {
+    ({ tf, name: backend } = await initBackend(options.backend));
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) throw new UsageError(error.message);
+    throw error;
+  }
+  stdout.write(`backend: ${backend}\n`);
+
+  let data: Awaited<ReturnType<typeof loadData>>;
+  try {
+    data = await loadData(tf, ir.data, ir.train.seed);
+  } catch (error) {
+    if (isDataError(error)) {
+      stderr.write(`${error.format()}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  stdout.write(`data: ${sourceName(ir.data.source)}: ${describeData(data)}\n`);
+
+  const model = buildModel(tf, ir, new Random(ir.train.seed));
+  if (saved) {
+    await restoreWeights(tf, model, dir.file(RUN_FILES.stateModel));
+    stdout.write(`resuming ${dir.path} after epoch ${saved.train.epoch} of ${epochs}\n`);
+  }
+  stdout.write(`model: ${ir.name}, ${ir.totalParams.toLocaleString('en-US')} parameters; training ${epochs} epochs into ${dir.path}\n`);
+  const augment = ir.data.augment.length > 0 ? makeAugmenter(tf, ir.data, data.vocabulary) : undefined;
+
+  const progress = new Progress({ out: stdout, live: Boolean(stdout.isTTY) && !options.quiet, epochs });
+  // Ctrl-C: the first asks the loop to stop at the next step (the last finished
+  // epoch is already saved); a second one quits at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    progress.line('interrupt: stopping after this step (the last finished epoch is saved; Ctrl-C again to quit now)');
+  };
+  process.on('SIGINT', onSigint);
+  let modelEpoch = saved?.model_epoch;
+  const checkpoint = ir.train.checkpoint;
+  const savedWall = saved?.wall_seconds ?? 0;
+  const wallStart = performance.now();
+
+  const callbacks: LoopCallbacks = {
+    onStep: (info) => progress.step(info),
+    shouldStop: () => interrupted,
+    onEpochEnd: async (record: EpochRecord, state?: LoopState) => {
+      progress.epochEnd(record);
+      if (!state) return;
+      dir.writeMetrics(state.history);
+      // model/ always holds the best epoch so far (with `checkpoint: best`), so that
+      // a non-finite loss or a kill later still leaves the best model on disk.
+      if (checkpoint === 'best' && state.bestEpoch === record.epoch) {
+        await writeDirAtomic(dir.file(RUN_FILES.model), (tmp) => saveModel(model, tmp));
+        modelEpoch = record.epoch;
+      }
+      await writeDirAtomic(dir.file(RUN_FILES.stateModel), (tmp) => saveModel(model, tmp));
+      dir.writeState({
+        train: state,
+        wall_seconds: savedWall + (performance.now() - wallStart) / 1000,
+        started_at: saved?.started_at ?? startedAt.toISOString(),
+        resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
+        model_epoch: modelEpoch,
+      });
+    },
+  };
+
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train({ tf, ir, model, data, augment, epochs, callbacks, resume: saved?.train });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const history = result.history;
+  const loopState = result.state as LoopState;
+
+  // Which epoch model/ should hold: the loop's choice (restore_best / best checkpoint /
+  // last). After a resume the loop has no in-memory copy of an earlier session's best
+  // epoch, but model/ on disk has it.
+  if (result.stopReason !== 'interrupted' && checkpoint !== 'none' && history.length > 0) {
+    const wanted =
+      ir.train.earlyStopping?.restoreBest && loopState.earlyStopping?.bestEpoch !== undefined
+        ? loopState.earlyStopping.bestEpoch
+        : checkpoint === 'best' || result.stopReason === 'non_finite'
+          ? (result.bestEpoch ?? result.resultEpoch)
+          : result.resultEpoch;
+    if (wanted !== modelEpoch && result.resultEpoch > 0 && (result.resultEpoch === wanted || modelEpoch === undefined)) {
+      await writeDirAtomic(dir.file(RUN_FILES.model), (tmp) => saveModel(model, tmp));
+      modelEpoch = result.resultEpoch;
+    } else if (modelEpoch !== undefined && modelEpoch !== result.resultEpoch) {
+      // The in-memory model is another epoch than model/: test the saved one.
+      await restoreWeights(tf, model, dir.file(RUN_FILES.model));
+    }
+  }
+
+  let test: MetricValues | undefined;
+  if (data.test && result.stopReason !== 'interrupted' && history.length > 0) {
+    test = evaluate(tf, model, data.test, ir.train, data.classes);
+  }
+
+  const bestRecord = history.find((r) => r.epoch === result.bestEpoch);
+  const finalRecord = history[history.length - 1];
+  const summary: RunSummary = {
+    name: ir.name,
+    spec_file: ir.file,
+    epochs_run: history.length,
+    epochs_planned: epochs,
+    best_epoch: result.bestEpoch,
+    model_epoch: checkpoint === 'none' ? undefined : modelEpoch,
+    monitor: ir.train.checkpointMonitor,
+    checkpoint,
+    best: bestRecord ? { epoch: bestRecord.epoch, ...metricsOf(bestRecord) } : undefined,
+    final: finalRecord ? { epoch: finalRecord.epoch, ...metricsOf(finalRecord) } : undefined,
+    test,
+    stop_reason: result.stopReason,
+    non_finite: result.nonFinite,
+    backend,
+    seed: ir.train.seed,
+    constants: ir.constants,
+    total_params: ir.totalParams,
+    wall_seconds: savedWall + (performance.now() - wallStart) / 1000,
+    started_at: saved?.started_at ?? startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    ...(saved ? { resumed: (saved.resumed ?? 0) + 1 } : {}),
+  };
+  dir.writeMetrics(history);
+  dir.writeSummary(summary);
+
+  if (history.length > 0) stdout.write(resultTable(summary) + '\n');
+  stdout.write(conclusion(summary, dir.path) + '\n');
+  if (options.report !== false) {
+    try {
+      const { writeReport } = await import('../report/write-report.js');
+      const written = await writeReport(dir.path);
+      stdout.write(`report: ${written.html}\n`);
+    } catch (error) {
+      stderr.write(`regnetc: warning: could not write the report: ${(error as Error).message}\n`);
+    }
+  }
+  if (result.stopReason === 'non_finite') {
+    const where = result.nonFinite ? `at epoch ${result.nonFinite.epoch}, step ${result.nonFinite.step}` : '';
+    stderr.write(
+      `regnetc: error: the loss became non-finite (NaN or infinity) ${where}; training stopped.\n` +
+        `  ${modelEpoch !== undefined ? `model/ keeps the best checkpoint (epoch ${modelEpoch}).` : 'No epoch finished, so no model was saved.'}\n` +
+        `  Try a lower learning rate, gradient clipping (clip: norm(1.0)) or normalization layers.\n`,
+    );
+    return 1;
+  }
+  return result.stopReason === 'interrupted' ? EXIT_INTERRUPTED : 0;
+}
+
+function conclusion(summary: RunSummary, dir: string): string {
+  switch (summary.stop_reason) {
+    case 'interrupted':
+      return `interrupted after epoch ${summary.epochs_run}; continue with: regnetc train --resume ${dir}`;
+    case 'early_stopping':
+      return `early stopping after epoch ${summary.epochs_run}; model/ holds epoch ${summary.model_epoch ?? '-'} (${summary.wall_seconds.toFixed(1)} s)`;
+    case 'non_finite':
+      return `stopped: non-finite loss (${summary.wall_seconds.toFixed(1)} s)`;
+    default:
+      return `done: ${summary.epochs_run} epochs in ${summary.wall_seconds.toFixed(1)} s; model/ holds epoch ${summary.model_epoch ?? '-'}`;
+  }
+}
+
+/** Copies the weights saved in `folder` into `model` (same architecture). */
+async function restoreWeights(tf: TF, model: tfTypes.LayersModel, folder: string): Promise<void> {
+  const loaded = await loadModel(tf, folder);
+  try {
+    model.setWeights(loaded.getWeights());
+  } finally {
+    loaded.dispose();
+  }
+}

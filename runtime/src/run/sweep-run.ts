@@ -1,0 +1,220 @@
+// `regnetc sweep FILE --out DIR`: every trial of the sweep as its own
+// `regnetc train` process (so a crash, a NaN or a kill takes down one trial, not the
+// sweep), N at a time. Trials already complete are skipped; an interrupted one is
+// resumed from its last saved epoch.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { compile, type JsonValue } from '@regnet/compiler';
+import { printDiagnostics } from '../cli/print-diagnostics.js';
+import { readSpec } from '../cli/read-spec.js';
+import { UsageError } from '../cli/errors.js';
+import { RUN_FILES, RunDir, writeJsonAtomic } from './run-dir.js';
+import { SWEEP_MANIFEST, planTrials, type SweepManifest, type Trial } from './sweep-plan.js';
+import { collectResults, columnTitle, headlineColumns, writeResults } from './sweep-results.js';
+import { valueText } from './value-text.js';
+import { EXIT_INTERRUPTED } from './exit-codes.js';
+
+export interface SweepOptions {
+  file: string;
+  out?: string;
+  workers?: number;
+  epochs?: number;
+  backend: string;
+  overrides?: Record<string, JsonValue>;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
+
+export function defaultSweepDir(file: string): string {
+  return join('runs', `${basename(file).replace(/\.regnet$/, '')}-sweep`);
+}
+
+interface TrialOutcome {
+  trial: Trial;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+}
+
+/** The command line of one trial: the spec, its swept values as --set, its seed. */
+export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
+  const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (resume) args.push('--resume');
+  else {
+    for (const [name, value] of Object.entries({ ...(options.overrides ?? {}), ...trial.values })) {
+      args.push('--set', `${name}=${valueText(value)}`);
+    }
+    args.push('--seed', String(trial.seed));
+  }
+  if (options.epochs !== undefined) args.push('--epochs', String(options.epochs));
+  return args;
+}
+
+function lastLines(path: string, n: number): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export async function runSweep(options: SweepOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const file = resolve(options.file);
+  const source = readSpec(options.file);
+  const compiled = compile(source, { file, overrides: options.overrides });
+  printDiagnostics(options.file, source, compiled.diagnostics, stderr);
+  if (!compiled.ir || compiled.diagnostics.some((d) => d.severity === 'error')) {
+    stderr.write(`regnetc: not sweeping: ${options.file} has errors\n`);
+    return 1;
+  }
+  const ir = compiled.ir;
+  if (!ir.sweep || Object.keys(ir.sweep.params).length === 0) {
+    throw new UsageError(`${options.file} has no sweep block: add e.g. \`sweep { p: [0.0, 0.5] }\` over a let constant`);
+  }
+  const sweepDir = options.out ?? defaultSweepDir(options.file);
+  mkdirSync(sweepDir, { recursive: true });
+  const trials = planTrials(ir.sweep, ir.train.seed);
+  const manifest: SweepManifest = {
+    kind: 'sweep',
+    name: basename(options.file).replace(/\.regnet$/, ''),
+    spec_file: file,
+    params: ir.sweep.params,
+    repeats: Math.max(1, ir.sweep.repeats),
+    base_seed: ir.train.seed,
+    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+    trials,
+  };
+  writeJsonAtomic(join(sweepDir, SWEEP_MANIFEST), manifest);
+
+  const pending: Array<{ trial: Trial; resume: boolean }> = [];
+  let skipped = 0;
+  for (const trial of trials) {
+    const run = new RunDir(join(sweepDir, trial.id));
+    if (run.isComplete()) skipped++;
+    else pending.push({ trial, resume: run.exists(RUN_FILES.stateJson) && run.exists(RUN_FILES.ir) });
+  }
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length || 1));
+  stdout.write(
+    `sweep: ${trials.length} trials (${Object.entries(ir.sweep.params).map(([k, v]) => `${k}: ${v.length}`).join(' × ')}` +
+      `${manifest.repeats > 1 ? ` × ${manifest.repeats} repeats` : ''}) into ${sweepDir}; ` +
+      `${skipped > 0 ? `${skipped} already complete, ` : ''}${pending.length} to run on ${workers} worker(s)\n`,
+  );
+
+  // Ctrl-C reaches the trials too (same process group): each saves its state and
+  // exits; the sweep starts no new trial and reports what it has.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    stdout.write('interrupt: waiting for running trials to save their state (re-run the sweep to continue)\n');
+  };
+  process.on('SIGINT', onSigint);
+
+  const failed = new Set<string>();
+  let finished = 0;
+  const runOne = ({ trial, resume }: { trial: Trial; resume: boolean }): Promise<TrialOutcome> => {
+    const dir = join(sweepDir, trial.id);
+    mkdirSync(dir, { recursive: true });
+    const log = join(dir, 'train.log');
+    const fd = openSync(log, resume ? 'a' : 'w');
+    const started = performance.now();
+    const child = spawn(process.execPath, trialArgs(file, trial, dir, options, resume), { stdio: ['ignore', fd, fd] });
+    return new Promise((done) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        closeSync(fd);
+        done({ trial, code, signal, seconds: (performance.now() - started) / 1000 });
+      };
+      child.on('error', (error) => {
+        stderr.write(`regnetc: trial ${trial.id} could not start: ${error.message}\n`);
+        finish(null, null);
+      });
+      child.on('exit', finish);
+    });
+  };
+  const report = (outcome: TrialOutcome) => {
+    finished++;
+    const run = new RunDir(join(sweepDir, outcome.trial.id));
+    const summary = run.isComplete() ? run.readSummary() : undefined;
+    const prefix = `[${finished}/${pending.length}] ${outcome.trial.id}`;
+    if (summary) {
+      const metric = summary.test ? ['test', summary.test] : ['val', summary.final];
+      const shown = Object.entries(metric[1] ?? {})
+        .filter(([k]) => k !== 'epoch' && (metric[0] === 'test' || k.startsWith('val_') || !Object.keys(summary.final ?? {}).some((x) => x.startsWith('val_'))))
+        .map(([k, v]) => `${metric[0] === 'test' ? 'test_' : ''}${k} ${(v as number).toFixed(4)}`)
+        .join(', ');
+      const note = summary.stop_reason === 'non_finite' ? ' (stopped: non-finite loss)' : summary.stop_reason === 'early_stopping' ? ' (early stopping)' : '';
+      stdout.write(`${prefix}: done in ${outcome.seconds.toFixed(1)} s, ${summary.epochs_run} epochs${note}: ${shown}\n`);
+      return;
+    }
+    if (outcome.code === EXIT_INTERRUPTED || interrupted) {
+      stdout.write(`${prefix}: interrupted (re-run the sweep to resume it)\n`);
+      return;
+    }
+    failed.add(outcome.trial.id);
+    const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
+    const log = join(sweepDir, outcome.trial.id, 'train.log');
+    const tail = lastLines(log, 5);
+    stderr.write(`${prefix}: FAILED (${how}); see ${log}${tail ? `\n${tail.replace(/^/gm, '    ')}` : ''}\n`);
+  };
+
+  const queue = pending.slice();
+  const lanes = Array.from({ length: workers }, async () => {
+    while (queue.length > 0 && !interrupted) {
+      const next = queue.shift()!;
+      report(await runOne(next));
+    }
+  });
+  try {
+    await Promise.all(lanes);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  const results = collectResults(sweepDir, manifest, failed);
+  let plots: string[] = [];
+  try {
+    const { writeSweepReport } = await import('../report/write-report.js');
+    const written = await writeSweepReport(sweepDir, results);
+    plots = written.plots.map((p) => p.slice(sweepDir.length + 1));
+    stdout.write(`report: ${written.html}\n`);
+  } catch (error) {
+    stderr.write(`regnetc: warning: could not write the sweep report: ${(error as Error).message}\n`);
+  }
+  writeResults(sweepDir, results, plots);
+  stdout.write(summaryTable(results) + '\n');
+  stdout.write(`results: ${join(sweepDir, 'results.csv')}, ${join(sweepDir, 'results.md')}\n`);
+  const notDone = results.trials.filter((t) => t.status !== 'done').length;
+  if (interrupted) return EXIT_INTERRUPTED;
+  if (notDone > 0) {
+    stderr.write(`regnetc: ${notDone} of ${trials.length} trials did not complete\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function summaryTable(results: ReturnType<typeof collectResults>): string {
+  const params = Object.keys(results.manifest.params);
+  const columns = headlineColumns(results.columns).filter((c) => c !== 'seconds');
+  const table = new Table({ head: [...params, 'done', ...columns.map(columnTitle)], style: { head: [], border: [] } });
+  for (const row of results.rows) {
+    table.push(
+      [
+        ...params.map((p) => valueText(row.values[p])),
+        `${row.done}/${row.trials}`,
+        ...columns.map((c) => {
+          const s = row.stats[c];
+          return s ? (s.n > 1 ? `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}` : s.mean.toFixed(4)) : '-';
+        }),
+      ],
+    );
+  }
+  return table.toString();
+}
