@@ -1,1 +1,26 @@
-// placeholder: the extension issue fills this in
+// Builds the extension: regenerates the TextMate grammar from the catalogue,
+// type-checks the client, and bundles client and server (with @regnet/compiler
+// and chevrotain) into dist/ as two CommonJS files.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGrammar } from './scripts/grammar.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+writeFileSync(join(here, 'syntaxes', 'regnet.tmLanguage.json'), JSON.stringify(buildGrammar(), null, 2) + '\n');
+
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+mkdirSync(join(here, 'dist'), { recursive: true });
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, minify: true, logLevel: 'warning' };
+const serverEntry = join(dirname(require.resolve('@regnet/language-server/package.json')), 'dist', 'src', 'server.js');
+await Promise.all([
+  build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(here, 'dist', 'extension.js'), external: ['vscode'] }),
+  build({ ...common, entryPoints: [serverEntry], outfile: join(here, 'dist', 'server.js') }),
+]);

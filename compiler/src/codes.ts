@@ -58,6 +58,8 @@ export const CODES = {
   RN601: { severity: 'error', title: 'Data file or folder missing' },
   RN602: { severity: 'error', title: 'Data file malformed' },
   RN603: { severity: 'error', title: 'Column or field named by the spec not found in the data file' },
+  // internal
+  RN990: { severity: 'error', title: 'Internal compiler error (a bug: please report it with the spec)' },
   // information
   RN901: { severity: 'info', title: 'Loss computed from logits or probabilities (the compiler\'s choice)' },
 } as const satisfies Record<string, CodeInfo>;

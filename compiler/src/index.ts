@@ -9,3 +9,5 @@ export type * from './catalogue/types.js';
 export * from './parser/index.js';
 export * from './format.js';
 export * from './catalogue/index.js';
+export { check, type CheckResult, type CheckOptions } from './check/index.js';
+export { compile, type CompileResult } from './lower/index.js';

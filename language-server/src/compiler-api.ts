@@ -1,7 +1,6 @@
 // The one place the server touches the compiler's entry points, so a change in
 // their shape is absorbed here and every feature reads a plain `Analysis`.
-import * as compiler from '@regnet/compiler';
-import { format, parse } from '@regnet/compiler';
+import { check, format } from '@regnet/compiler';
 import type { Diagnostic, FormatResult, RegnetFile, SemanticModel } from '@regnet/compiler';
 
 export interface CheckResult {
@@ -10,17 +9,9 @@ export interface CheckResult {
   model?: SemanticModel;
 }
 
-// `check` is written in parallel; until it lands the server runs the parser only.
-const api = compiler as unknown as {
-  check?: (text: string, options: { file?: string }) => CheckResult;
-};
-
+/** Parse + semantic checks; `file` resolves data paths (relative to the spec) for RN6xx. */
 export function checkText(text: string, file: string | undefined): CheckResult {
-  if (!api.check) {
-    const parsed = parse(text);
-    return { ast: parsed.ast, diagnostics: parsed.diagnostics };
-  }
-  const result = api.check(text, { file });
+  const result = check(text, { file });
   return { ast: result.ast, diagnostics: result.diagnostics ?? [], model: result.model };
 }
 

@@ -55,7 +55,8 @@ export interface StepInfo {
 
 export interface TrainCallbacks {
   onStep?(info: StepInfo): void;
-  onEpochEnd?(record: EpochRecord): void | Promise<void>;
+  /** `state` is what `--resume` needs to continue after this epoch. */
+  onEpochEnd?(record: EpochRecord, state?: TrainState): void | Promise<void>;
   /** Polled between steps: true stops training after saving state (Ctrl-C). */
   shouldStop?(): boolean;
 }

@@ -131,7 +131,7 @@ test('DataError formats as file:line: error: message; loadData passes it through
 });
 
 test('augmentations that do not fit the input are rejected', () => {
-  const cfg = dataConfig(source('playground', { kind: 'circle' }, [2], 2), { augment: [{ kind: 'flip', args: { mode: 'horizontal', p: 1 } }] });
+  const cfg = dataConfig(source('playground', { kind: 'circle' }, [2], 2), { augment: [{ kind: 'flip', args: { direction: 'horizontal', p: 1 } }] });
   assert.throws(() => makeAugmenter(tf, cfg), { message: "augment: error: augmentation 'flip' needs image inputs, but this data gives vector inputs" });
   const crop = dataConfig(source('mnist', { split: 'train' }, [28, 28, 1], 10), { augment: [{ kind: 'crop', args: { size: 40, padding: 4, p: 1 } }] });
   assert.throws(() => makeAugmenter(tf, crop), { message: 'augment: error: crop size [40, 40] does not fit a 28x28 image padded by 4' });

@@ -1,6 +1,6 @@
 // Shared helpers of the data tests: fixture paths, DataConfig builders, and
 // generated binary fixtures (IDX files, PNG/JPEG images) in a temporary folder.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +37,16 @@ export function dataConfig(src: SourceConfig, overrides: Partial<DataConfig> = {
   };
 }
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'regnet-data-'));
+  const dir = mkdtempSync(join(tmpdir(), 'regnet-data-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** An IDX file: magic 0 0 type rank, big-endian dims, then the bytes. */

@@ -193,3 +193,18 @@ test('text: vocabulary by frequency (0 pad, 1 unknown), ids padded in front, las
   assert.deepEqual([...encodeDocuments(docs, vocab, 3)], [3, 2, 2, 2, 3, 1]);
   assert.deepEqual([...encodeDocuments([['a']], vocab, 3)], [0, 0, 2]);
 });
+
+test('csv: the label column defaults to the last column (as the compiler resolves it)', () => {
+  const r = loadCsv({ path: fixture('data-points.csv'), classes: 3 });
+  assert.deepEqual(r.labels, ['setosa', 'versicolor', 'virginica']);
+  assert.equal(r.examples.kind === 'dense' && r.examples.exampleShape[0], 2);
+});
+
+test('text: a file of JSON objects is JSONL whatever its extension', () => {
+  const dir = tempDir();
+  const path = join(dir, 'reviews.txt');
+  writeFileSync(path, '{"text": "Fine", "label": 1}\n{"text": "bad", "label": 0}\n');
+  const r = loadText({ path, textField: 'text', labelField: 'label', classes: 2 });
+  assert.deepEqual([...r.examples.y], [1, 0]);
+  assert.equal(r.labels, undefined, 'numeric labels are class indices');
+});

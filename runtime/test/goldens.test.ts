@@ -119,7 +119,7 @@ test('losses: crossentropy with label smoothing (torch definition), binary cross
     const units = c.output.shape[1]!;
     const target = c.targets
       ? fromGolden(c.targets)
-      : encodeTargets(tf, tf.tensor1d(c.labels!, 'int32'), units, spec, true);
+      : encodeTargets(tf, tf.tensor1d(c.labels!, 'int32'), [units], spec, true);
     const what = `${c.kind} logits=${c.from_logits} ε=${c.label_smoothing}`;
     const outVar = tf.variable(output);
     const { value, grads } = tf.variableGrads(() => computeLoss(tf, spec, target, outVar), [outVar]);
@@ -136,7 +136,7 @@ test('crossentropy from probabilities equals crossentropy from the logits behind
   const labels = tf.tensor1d([0, 2], 'int32');
   const fromLogits = lossSpec({ kind: 'crossentropy', args: { label_smoothing: 0.1 }, fromLogits: true });
   const fromProbs = lossSpec({ kind: 'crossentropy', args: { label_smoothing: 0.1 }, fromLogits: false });
-  const target = encodeTargets(tf, labels, 3, fromLogits, true);
+  const target = encodeTargets(tf, labels, [3], fromLogits, true);
   const a = computeLoss(tf, fromLogits, target, logits).dataSync()[0]!;
   const probs = tf.softmax(logits);
   const b = computeLoss(tf, fromProbs, target, probs).dataSync()[0]!;
@@ -158,7 +158,7 @@ test('conv2d(same) + relu + flatten + dense: forward and backward match torch (N
   model.setWeights([fromGolden(g.conv_kernel), fromGolden(g.conv_bias), fromGolden(g.dense_kernel), fromGolden(g.dense_bias)]);
   const x = fromGolden(g.x);
   const spec = lossSpec({ kind: 'crossentropy', args: { label_smoothing: g.label_smoothing }, fromLogits: true });
-  const target = encodeTargets(tf, tf.tensor1d(g.labels, 'int32'), g.dense_kernel.shape[1], spec, true);
+  const target = encodeTargets(tf, tf.tensor1d(g.labels, 'int32'), [g.dense_kernel.shape[1]], spec, true);
   const logits = model.predict(x) as tf.Tensor;
   assertClose(logits.dataSync(), g.logits.values, 'logits');
   const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);

@@ -27,6 +27,9 @@ export interface InspectedData {
   integerLabels?: boolean;
   /** Number of examples found. */
   examples?: number;
+  /** CSV: the label column and the feature columns actually used (defaults resolved). */
+  labelColumn?: string;
+  featureColumns?: string[];
   problems: DataProblem[];
 }
 
@@ -212,6 +215,8 @@ export function inspectCsv(path: string, label: string | undefined, features: st
     return {
       inputShape: [featureIndices.length],
       examples: rows.length,
+      labelColumn: labelName,
+      featureColumns: featureNames,
       ...summariseLabels(rows.map((r) => r.fields[labelIndex]!)),
       problems,
     };

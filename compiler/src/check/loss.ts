@@ -67,12 +67,14 @@ export function decideLoss(ctx: CheckContext, layers: CheckedLayer[], loss: Chec
   return { kind: loss.name, fromLogits, last };
 }
 
-/** The layer that fixed the size of the output: the last one that changed the shape. */
+/** The layer that fixed the size of the output: the last one with a size argument or that changed the shape. */
 function sizingLayer(layers: CheckedLayer[]): CheckedLayer | undefined {
   const flat = flattenLayers(layers).filter((l) => l.name !== 'residual');
   for (let i = flat.length - 1; i >= 0; i--) {
-    const info = flat[i]!.info;
-    if (!info.inputShape || !info.outputShape || formatShape(info.inputShape) !== formatShape(info.outputShape)) return flat[i];
+    const layer = flat[i]!;
+    const { inputShape, outputShape } = layer.info;
+    const sized = ['units', 'filters', 'dim'].some((a) => layer.checked?.args[a] !== undefined);
+    if (sized || !inputShape || !outputShape || formatShape(inputShape) !== formatShape(outputShape)) return layer;
   }
   return flat[0];
 }

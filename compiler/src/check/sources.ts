@@ -1,7 +1,7 @@
 // What each data source gives the model: input shape, classes, kind of example.
 // Built-in sources are described by their arguments; file sources are inspected
 // (data-files.ts). Problems in files are reported at the argument naming them.
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { Range } from '../ast.js';
 import type { JsonValue } from '../ir.js';
 import { CheckContext, formatShape } from './context.js';
@@ -24,10 +24,14 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
   const a = source.args;
   const inspect = ctx.options.inspectData !== false;
   const path = (name: string) => absolutePath(ctx.options.file, String(a[name]));
+  // Messages show paths as written (relative to the spec's folder) rather than absolute.
+  const base = baseDir(ctx.options.file);
+  const shown = (message: string) => message.split(base + sep).join('');
   const report = (data: InspectedData) => {
     for (const problem of data.problems) {
       const range: Range = source.argRanges.get(problem.arg) ?? source.argRanges.get('path') ?? source.range!;
-      ctx.report(problem.code, range, problem.message);
+      const where = problem.code === 'RN601' ? ` (paths are relative to the spec's folder ${base})` : '';
+      ctx.report(problem.code, range, shown(problem.message) + where);
     }
   };
   switch (source.name) {
@@ -41,16 +45,18 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       const data = inspectCsv(path('path'), a.label === undefined ? undefined : String(a.label), features);
       report(data);
       if (data.problems.length > 0) return { inputKind: 'vector' };
-      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels };
+      const resolvedArgs = { label: data.labelColumn ?? null, features: data.featureColumns ?? null };
+      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels, resolvedArgs };
       if (data.numericLabels && (lossKind === 'mse' || !data.integerLabels)) {
         if (lossKind !== 'mse') {
           ctx.report(
             'RN602',
             source.argRanges.get('label') ?? source.argRanges.get('path') ?? source.range!,
-            `${path('path')}: the label column holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target`,
+            shown(`${path('path')}: the label column '${data.labelColumn}' holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target`),
           );
+          return { inputShape: data.inputShape, inputKind: 'vector', resolvedArgs };
         }
-        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true };
+        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true, resolvedArgs };
       }
       return facts;
     }
@@ -66,7 +72,8 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       if (!inspect) return { inputShape: size ? [size[0], size[1], channels] : undefined, inputKind: 'image' };
       const data = inspectImages(path('path'), size, channels);
       report(data);
-      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image' };
+      const resolvedArgs = data.inputShape ? { size: data.inputShape.slice(0, 2) } : undefined;
+      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image', resolvedArgs };
     }
     case 'text': {
       const length = Number(a.length);

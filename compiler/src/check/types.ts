@@ -41,8 +41,7 @@ export interface SourceFacts {
   regression?: boolean;
   /** For text sources: the vocabulary size (token ids are below it). */
   vocab?: number;
+  /** Arguments whose defaults were found by inspecting the data (csv label/features, image size). */
+  resolvedArgs?: Record<string, import('../ir.js').JsonValue>;
 }
 
-export interface CheckedSection {
-  settings: Map<string, { setting: Setting; value?: JsonValue; call?: CheckedCall; calls?: CheckedCall[]; block?: Map<string, { setting: Setting; value?: JsonValue }> }>;
-}

@@ -412,6 +412,12 @@ export class ValueChecker {
     if (type.type === 'union') {
       for (const t of type.of) if (t.type === 'enum' && t.values.includes(value.name)) return this.name(value, t, label, bounds, via, sink);
     }
+    if (type.type === 'list' && acceptedWords(type.of).includes(value.name)) {
+      // `metrics: accuracy` for `metrics: [accuracy]`.
+      this.ctx.report('RN301', via?.range ?? value.range, `${label} expects ${describeType(type)}, got '${value.name}'; write [${value.name}]${this.suffix(via)}`,
+        via ? undefined : [{ title: `Write [${value.name}]`, edits: [{ range: value.range, newText: `[${value.name}]` }] }]);
+      return undefined;
+    }
     this.unknownWord(value, type, label, via);
     return undefined;
   }

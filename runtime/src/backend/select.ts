@@ -33,7 +33,13 @@ let wasmPrepared = false;
 
 async function loadTf(): Promise<TF> {
   // The union package, imported once; every other module receives it as `tf`.
-  tfModule ??= (await import('@tensorflow/tfjs')) as TF;
+  if (!tfModule) {
+    tfModule = (await import('@tensorflow/tfjs')) as TF;
+    // The cpu backend prints a banner recommending tfjs-node on its first write; the CLI
+    // reports which backend runs, so the banner is suppressed.
+    const cpu = tfModule.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+    if (cpu) cpu.firstUse = false;
+  }
   return tfModule;
 }
 

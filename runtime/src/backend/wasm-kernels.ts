@@ -252,8 +252,9 @@ function batchMatMul(tf: TF, original: KernelFunc): KernelFunc {
 }
 
 /**
- * Tile as a broadcast multiply: x reshaped to [1, d0, 1, d1, ...] times ones of
- * [r0, 1, r1, 1, ...], then reshaped to [r0·d0, r1·d1, ...]. Falls back for non-float input.
+ * Tile as broadcast multiplies, one tiled axis at a time: x viewed as [outer, 1, inner] times
+ * ones [1, r, 1] gives [outer, r, inner] (rank 3 always: XNNPACK broadcasts at most 6 dims).
+ * Falls back to the original kernel for non-float input.
  */
 function tile(tf: TF, original: KernelFunc): KernelFunc {
   return ({ inputs, attrs, backend }) => {
@@ -261,15 +262,17 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
     const x0 = inputs.x!;
     if (x0.dtype !== 'float32') return original({ inputs, attrs, backend });
     return tf.tidy(() => {
-      const x = asTensor(tf, x0);
-      const interleaved: number[] = [];
-      const ones: number[] = [];
-      x.shape.forEach((d, i) => {
-        interleaved.push(1, d);
-        ones.push(reps[i], 1);
+      let y = asTensor(tf, x0);
+      const shape = [...y.shape];
+      shape.forEach((d, axis) => {
+        const r = reps[axis]!;
+        if (r === 1) return;
+        const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+        const inner = shape.slice(axis).reduce((a, b) => a * b, 1);
+        y = tf.mul(tf.reshape(y, [outer, 1, inner]), tf.ones([1, r, 1]));
+        shape[axis] = d * r;
       });
-      const spread = tf.mul(tf.reshape(x, interleaved), tf.ones(ones));
-      return tf.reshape(spread, x.shape.map((d, i) => d * reps[i]));
+      return tf.reshape(y, shape);
     });
   };
 }

@@ -4,10 +4,12 @@ import type { JsonValue } from '@regnet/compiler';
 
 export type Args = Record<string, JsonValue>;
 
+// `null` (an argument the compiler could not resolve) reads as absent.
+
 export function numberArg(args: Args, name: string, fallback?: number): number {
   const v = args[name];
   if (typeof v === 'number') return v;
-  if (v === undefined && fallback !== undefined) return fallback;
+  if ((v === undefined || v === null) && fallback !== undefined) return fallback;
   throw new Error(`internal: argument '${name}' should be a number, got ${JSON.stringify(v)}`);
 }
 
@@ -19,7 +21,7 @@ export function optionalNumberArg(args: Args, name: string): number | undefined 
 export function stringArg(args: Args, name: string, fallback?: string): string {
   const v = args[name];
   if (typeof v === 'string') return v;
-  if (v === undefined && fallback !== undefined) return fallback;
+  if ((v === undefined || v === null) && fallback !== undefined) return fallback;
   throw new Error(`internal: argument '${name}' should be a string, got ${JSON.stringify(v)}`);
 }
 
@@ -42,4 +44,9 @@ export function stringListArg(args: Args, name: string): string[] | undefined {
   if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v as string[];
   if (typeof v === 'string') return [v];
   return undefined;
+}
+
+export function optionalStringArg(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === 'string' ? v : undefined;
 }

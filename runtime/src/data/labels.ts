@@ -11,10 +11,9 @@ export interface EncodedLabels {
   names?: string[];
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
+/** A finite number as JavaScript reads it (the same test the compiler's data inspection uses). */
 export function isNumeric(s: string): boolean {
-  return NUMBER.test(s.trim());
+  return s.trim() !== '' && Number.isFinite(Number(s));
 }
 
 /**
@@ -44,12 +43,13 @@ export function encodeLabels(
   }
   const y = new Int32Array(n);
   const allNumeric = values.every(isNumeric);
-  if (names === undefined && !allNumeric) names = [...new Set(values.map((v) => v.trim()))].sort();
+  // Raw values, sorted: exactly the class names the compiler reports.
+  if (names === undefined && !allNumeric) names = [...new Set(values)].sort();
   if (names !== undefined) {
     const index = new Map(names.map((name, i) => [name, i]));
     for (let i = 0; i < n; i++) {
       const v = values[i].trim();
-      const k = index.get(v);
+      const k = index.get(values[i]) ?? index.get(v);
       if (k === undefined) {
         throw new DataError(file, lines[i], `unknown label "${v}" in '${column}' (known labels: ${names.join(', ')})`);
       }

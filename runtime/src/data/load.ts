@@ -111,7 +111,7 @@ export async function loadData(tf: TF, config: DataConfig, seed: number): Promis
       x = tf.tensor(dense.x, shape, 'float32');
     }
     let y;
-    if (classes > 0) y = tf.tensor1d(ex.y as Int32Array, 'int32');
+    if (classes > 0) y = tf.tensor1d(ex.y instanceof Int32Array ? ex.y : Int32Array.from(ex.y), 'int32');
     else if (ex.targetSize === 1) y = tf.tensor1d(Float32Array.from(ex.y), 'float32');
     else y = tf.tensor2d(Float32Array.from(ex.y), [ex.n, ex.targetSize], 'float32');
     return { x, y, size: ex.n };

@@ -70,19 +70,30 @@ export type InitName =
   | 'ones';
 export const INIT_NAMES: readonly InitName[] = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_normal', 'zeros', 'ones'];
 
-/** The language's `init:` words as seeded tfjs initializers (Keras formulas). */
+/** Std of a unit normal truncated at ±2σ: Keras divides by it so truncated draws keep the nominal variance. */
+const TRUNCATION_STD = 0.87962566103423978;
+
+/**
+ * The language's `init:` words as seeded tfjs initializers with Keras' formulas. tfjs's own
+ * glorotNormal/heNormal/leCunNormal omit Keras' truncation correction (their spread is 12%
+ * too small), so the normal ones are varianceScaling with the scale corrected.
+ * Also accepts the camelCase spelling tfjs uses when it reloads a saved config.
+ */
 export function initializer(name: string, seed: number): Initializer {
-  switch (name) {
+  const word = name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const normal = (scale: number, mode: 'fanIn' | 'fanAvg') =>
+    tf.initializers.varianceScaling({ scale: scale / TRUNCATION_STD ** 2, mode, distribution: 'normal', seed });
+  switch (word) {
     case 'glorot_uniform':
       return tf.initializers.glorotUniform({ seed });
     case 'glorot_normal':
-      return tf.initializers.glorotNormal({ seed });
+      return normal(1, 'fanAvg');
     case 'he_uniform':
       return tf.initializers.heUniform({ seed });
     case 'he_normal':
-      return tf.initializers.heNormal({ seed });
+      return normal(2, 'fanIn');
     case 'lecun_normal':
-      return tf.initializers.leCunNormal({ seed });
+      return normal(1, 'fanIn');
     case 'zeros':
       return tf.initializers.zeros();
     case 'ones':

@@ -46,19 +46,22 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
     }
   }
   const byGroup = others.length > 0;
+  // Legend order = the order the sweep block lists the values (not alphabetical: 8 before 32).
+  const groups = [...new Set(values.map((v) => (v as { group: string }).group))];
+  const splits = SPLITS.map((s) => s.split).filter((split) => values.some((v) => (v as { split: string }).split === split));
   // Swept values are usually on a log-like grid (0, 1e-4, 1e-3, ...): evenly spaced
   // ordinal positions read better than a linear axis, and zero stays on the chart.
-  const x = { field: 'x', type: 'ordinal', title: param, sort: { field: 'order' } };
+  const x = { field: 'x', type: 'ordinal', title: param, sort: { field: 'order' }, axis: { labelAngle: 0 } };
   const color = byGroup
-    ? { field: 'group', type: 'nominal', title: others.join(', ') }
-    : { field: 'split', type: 'nominal', title: null, scale: { domain: ['train', 'validation', 'test'] } };
+    ? { field: 'group', type: 'nominal', title: others.join(', '), scale: { domain: groups } }
+    : { field: 'split', type: 'nominal', title: null, scale: { domain: splits } };
   const detail = byGroup ? [{ field: 'split' }] : [];
   const hasSpread = values.some((v) => (v as { n: number }).n > 1);
   const layers: object[] = [];
   if (hasSpread) {
     layers.push({
       mark: { type: 'area', opacity: 0.18 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color, detail },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: { ...color, legend: null }, detail },
     });
   }
   layers.push({
@@ -67,7 +70,9 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
       x,
       y: { field: 'mean', type: 'quantitative', title: metric, scale: { zero: false } },
       color,
-      ...(byGroup ? { strokeDash: { field: 'split', type: 'nominal', title: 'split' } } : {}),
+      ...(byGroup
+        ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: splits }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' } } } } } } }
+        : {}),
       tooltip: [{ field: 'x', title: param }, { field: 'split' }, { field: 'group' }, { field: 'mean', format: '.4f' }, { field: 'n' }],
     },
   });
@@ -84,6 +89,8 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
       height: 280,
       data: { values },
       layer: layers,
+      // The bands fill with the lines' colours but keep out of the legend.
+      resolve: { legend: { fill: 'independent' } },
     } as ChartSpec,
   };
 }

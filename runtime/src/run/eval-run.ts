@@ -6,11 +6,12 @@ import { compile, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
 import { loadData, sourceName } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
-import { loadModel } from '../model/io.js';
+import { ModelFileError, loadModel } from '../model/io.js';
 import { evaluate } from '../train/loop.js';
 import { printDiagnostics } from '../cli/print-diagnostics.js';
 import { readSpec } from '../cli/read-spec.js';
 import { UsageError } from '../cli/errors.js';
+import { incompleteReason } from './compile-spec.js';
 import { formatNumber, metricKeys } from './progress.js';
 import { RUN_FILES, RunDir } from './run-dir.js';
 import Table from 'cli-table3';
@@ -43,7 +44,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
     const result = compile(source, { file: resolve(options.data) });
     printDiagnostics(options.data, source, result.diagnostics, stderr);
     if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
-      stderr.write(`regnetc: not evaluating: ${options.data} has errors\n`);
+      stderr.write(`regnetc: not evaluating: ${options.data} ${incompleteReason(result.diagnostics)}\n`);
       return 1;
     }
     data = result.ir.data;
@@ -73,7 +74,13 @@ export async function runEval(options: EvalOptions): Promise<number> {
     }
     throw error;
   }
-  const model = await loadModel(tf, run.file(RUN_FILES.model));
+  let model;
+  try {
+    model = await loadModel(tf, run.file(RUN_FILES.model));
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new UsageError(error.message);
+    throw error;
+  }
   const results: Record<string, Record<string, number>> = {};
   if (loaded.test) results.test = evaluate(tf, model, loaded.test, ir.train, loaded.classes);
   if (loaded.validation) results.validation = evaluate(tf, model, loaded.validation, ir.train, loaded.classes);

@@ -18,7 +18,7 @@ export function formatNumber(value: number | undefined, key = ''): string {
   if (value === undefined || value === null) return '-';
   if (!Number.isFinite(value)) return String(value);
   if (key === 'lr') return value.toExponential(2);
-  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
+  if (key === 'epoch' || key === 'epochs') return String(value);
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return value.toExponential(3);
   return value.toFixed(4);

@@ -7,22 +7,24 @@
 // the epoch and step; none of them prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compile, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, type GraphIR, type JsonValue, type SourceConfig } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
-import { loadData, sourceName } from '../data/load.js';
+import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { makeAugmenter } from '../data/augment/index.js';
 import { buildModel } from '../model/build.js';
-import { loadModel, saveModel } from '../model/io.js';
+import { ModelFileError, loadModel, saveModel } from '../model/io.js';
 import { evaluate, train, type LoopCallbacks, type LoopState } from '../train/loop.js';
 import { printDiagnostics } from '../cli/print-diagnostics.js';
 import { readSpec } from '../cli/read-spec.js';
 import { UsageError } from '../cli/errors.js';
+import { incompleteReason } from './compile-spec.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { Progress, resultTable } from './progress.js';
+import { valueText } from './value-text.js';
 import { RUN_FILES, RunDir, metricsOf, writeDirAtomic, type MetricValues, type RunSummary, type SavedState } from './run-dir.js';
 
 export interface TrainRunOptions {
@@ -82,7 +84,7 @@ function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared
   const result = compile(source, { file: resolve(options.file), overrides: options.overrides });
   printDiagnostics(options.file, source, result.diagnostics, stderr);
   if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
-    stderr.write(`regnetc: not training: ${options.file} has errors\n`);
+    stderr.write(`regnetc: not training: ${options.file} ${incompleteReason(result.diagnostics)}\n`);
     return 1;
   }
   const ir = result.ir;
@@ -97,6 +99,12 @@ function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared
   dir.writeSpec(source);
   dir.writeIR(ir);
   return { ir, dir };
+}
+
+/** `playground(kind: circle, n: 400)`, with file paths shortened to their names. */
+export function describeSource(source: SourceConfig): string {
+  const args = Object.entries(source.args).map(([k, v]) => `${k}: ${typeof v === 'string' && v.includes('/') ? basename(v) : valueText(v)}`);
+  return `${source.kind}(${args.join(', ')})`;
 }
 
 function describeData(data: { train: { size: number }; validation?: { size: number }; test?: { size: number }; classes: number }): string {
@@ -136,7 +144,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
     }
     throw error;
   }
-  stdout.write(`data: ${sourceName(ir.data.source)}: ${describeData(data)}\n`);
+  stdout.write(`data: ${describeSource(ir.data.source)}: ${describeData(data)}\n`);
 
   const model = buildModel(tf, ir, new Random(ir.train.seed));
   if (saved) {
@@ -285,7 +293,13 @@ function conclusion(summary: RunSummary, dir: string): string {
 
 /** Copies the weights saved in `folder` into `model` (same architecture). */
 async function restoreWeights(tf: TF, model: tfTypes.LayersModel, folder: string): Promise<void> {
-  const loaded = await loadModel(tf, folder);
+  let loaded: tfTypes.LayersModel;
+  try {
+    loaded = await loadModel(tf, folder);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new UsageError(`cannot resume: ${error.message}`);
+    throw error;
+  }
   try {
     model.setWeights(loaded.getWeights());
   } finally {

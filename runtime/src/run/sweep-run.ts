@@ -12,7 +12,8 @@ import { compile, type JsonValue } from '@regnet/compiler';
 import { printDiagnostics } from '../cli/print-diagnostics.js';
 import { readSpec } from '../cli/read-spec.js';
 import { UsageError } from '../cli/errors.js';
-import { RUN_FILES, RunDir, writeJsonAtomic } from './run-dir.js';
+import { incompleteReason } from './compile-spec.js';
+import { RUN_FILES, RunDir, writeJsonAtomic, type RunSummary } from './run-dir.js';
 import { SWEEP_MANIFEST, planTrials, type SweepManifest, type Trial } from './sweep-plan.js';
 import { collectResults, columnTitle, headlineColumns, writeResults } from './sweep-results.js';
 import { valueText } from './value-text.js';
@@ -29,7 +30,8 @@ export interface SweepOptions {
   stderr?: NodeJS.WriteStream;
 }
 
-const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
+// TEMP(dev): REGNETC_DEV_BIN lets the sweep start trials through a dev entry point until main.ts registers `train`.
+const REGNETC_BIN = process.env.REGNETC_DEV_BIN ?? fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
 
 export function defaultSweepDir(file: string): string {
   return join('runs', `${basename(file).replace(/\.regnet$/, '')}-sweep`);
@@ -72,7 +74,7 @@ export async function runSweep(options: SweepOptions): Promise<number> {
   const compiled = compile(source, { file, overrides: options.overrides });
   printDiagnostics(options.file, source, compiled.diagnostics, stderr);
   if (!compiled.ir || compiled.diagnostics.some((d) => d.severity === 'error')) {
-    stderr.write(`regnetc: not sweeping: ${options.file} has errors\n`);
+    stderr.write(`regnetc: not sweeping: ${options.file} ${incompleteReason(compiled.diagnostics)}\n`);
     return 1;
   }
   const ir = compiled.ir;
@@ -145,11 +147,7 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     const summary = run.isComplete() ? run.readSummary() : undefined;
     const prefix = `[${finished}/${pending.length}] ${outcome.trial.id}`;
     if (summary) {
-      const metric = summary.test ? ['test', summary.test] : ['val', summary.final];
-      const shown = Object.entries(metric[1] ?? {})
-        .filter(([k]) => k !== 'epoch' && (metric[0] === 'test' || k.startsWith('val_') || !Object.keys(summary.final ?? {}).some((x) => x.startsWith('val_'))))
-        .map(([k, v]) => `${metric[0] === 'test' ? 'test_' : ''}${k} ${(v as number).toFixed(4)}`)
-        .join(', ');
+      const shown = headlineOf(summary);
       const note = summary.stop_reason === 'non_finite' ? ' (stopped: non-finite loss)' : summary.stop_reason === 'early_stopping' ? ' (early stopping)' : '';
       stdout.write(`${prefix}: done in ${outcome.seconds.toFixed(1)} s, ${summary.epochs_run} epochs${note}: ${shown}\n`);
       return;
@@ -198,6 +196,17 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The numbers a person wants after a trial: test metrics if measured, else validation (or train) at the last epoch. */
+function headlineOf(summary: RunSummary): string {
+  if (summary.test) return Object.entries(summary.test).map(([k, v]) => `test_${k} ${v.toFixed(4)}`).join(', ');
+  const final = summary.final ?? {};
+  const hasVal = Object.keys(final).some((k) => k.startsWith('val_'));
+  return Object.entries(final)
+    .filter(([k]) => k !== 'epoch' && (!hasVal || k.startsWith('val_')))
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
 }
 
 function summaryTable(results: ReturnType<typeof collectResults>): string {

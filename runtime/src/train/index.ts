@@ -16,6 +16,6 @@ export {
 export { regularizationPenalty, type PenalizedWeight } from './regularization.js';
 export { clipGradients, globalNorm, type ClipConfig, type ClipResult } from './clip.js';
 export { MetricMonitor, monitoredKey, type MonitorState } from './monitor.js';
-export { trainableParams, isKernelWeight, type TrainableParam } from './weights.js';
+export { trainableParams, type TrainableParam } from './weights.js';
 export { WeightSnapshot } from './snapshots.js';
 export { withSeededMathRandom } from './seeded-random.js';

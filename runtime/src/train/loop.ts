@@ -36,12 +36,13 @@ import { Random } from '../random.js';
 import { numberArg } from './args.js';
 import { clipGradients } from './clip.js';
 import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
-import { MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
+import { checkMonitorable, MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
 import { createOptimizer, type OptimizerState } from './optimizers.js';
 import { regularizationPenalty } from './regularization.js';
 import { makeSchedule } from './schedules.js';
 import { withSeededMathRandom } from './seeded-random.js';
 import { WeightSnapshot } from './snapshots.js';
+import { getNoiseState, setNoiseState } from '../layers/index.js';
 import { trainableParams } from './weights.js';
 
 type Tensor = tfTypes.Tensor;
@@ -51,6 +52,8 @@ export interface LoopState extends TrainState {
   optimizer: OptimizerState;
   rngState: number[];
   earlyStopping?: MonitorState;
+  /** Training-call counters of the seeded noise layers (dropout, gaussian noise), by layer. */
+  noise?: Record<string, number>;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const spec = lossSpec(config.loss);
   checkMetrics(config.metrics);
   const classification = data.classes > 0;
-  const units = outputUnits(model);
+  const outShape = outputShape(model);
   const trainSplit = data.train;
   if (trainSplit.size === 0) throw new Error('the training split is empty');
   const hasValidation = data.validation !== undefined && data.validation.size > 0;
@@ -78,7 +81,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const optimizer = createOptimizer(
     tf,
     config.optimizer,
-    params.map((p) => ({ name: p.name, variable: p.variable, decay: p.kernel })),
+    params.map((p) => ({ name: p.name, key: p.key, variable: p.variable, decay: p.kernel })),
   );
   const baseLr = numberArg(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
   const schedule = makeSchedule(config.schedule, baseLr, epochs);
@@ -88,15 +91,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const resume = options.resume as LoopState | undefined;
   const rng = resume ? new Random(resume.rngState) : new Random(config.seed);
   if (resume) optimizer.setState(resume.optimizer);
+  if (resume?.noise) setNoiseState(model, resume.noise);
   const history: EpochRecord[] = resume ? resume.history.slice() : [];
 
   const checkpointKey = monitoredKey(config.checkpointMonitor, hasValidation);
+  checkMonitorable('the best checkpoint', checkpointKey, config.metrics, hasValidation);
   const checkpointMonitor = new MetricMonitor(checkpointKey, config.checkpointMode, 0, resume && {
     bestEpoch: resume.bestEpoch,
     bestValue: resume.bestValue,
     epochsWithoutImprovement: 0,
   });
   const es = config.earlyStopping;
+  if (es) checkMonitorable('early_stopping', monitoredKey(es.monitor, hasValidation), config.metrics, hasValidation);
   const earlyStopping = es
     ? new MetricMonitor(monitoredKey(es.monitor, hasValidation), es.mode, es.minDelta, resume?.earlyStopping ?? (resume && {
         bestEpoch: resume.bestEpoch,
@@ -122,6 +128,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     rngState: rng.getState(),
     epochsWithoutImprovement: earlyStopping?.epochsWithoutImprovement ?? 0,
     earlyStopping: earlyStopping?.state(),
+    noise: getNoiseState(model),
   });
 
   let state: LoopState = resume ? { ...resume, history: history.slice() } : stateAfter(0);
@@ -149,7 +156,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           break epochLoop;
         }
         const indices = order.subarray(s * batchSize, Math.min((s + 1) * batchSize, trainSplit.size));
-        const batch = makeBatch(tf, trainSplit, indices, units, spec, classification, options.augment, augmentRng);
+        const batch = makeBatch(tf, trainSplit, indices, outShape, spec, classification, options.augment, augmentRng);
         const lr = schedule(e, s, stepsPerEpoch);
         const outcome = trainStep(tf, model, params, spec, config, batch, noiseRng);
         disposeBatch(batch);
@@ -303,7 +310,7 @@ function makeBatch(
   tf: TF,
   split: Split,
   indices: Int32Array,
-  units: number,
+  outShape: number[],
   spec: LossSpec,
   classification: boolean,
   augment: TrainOptions['augment'],
@@ -312,7 +319,7 @@ function makeBatch(
   const batch = tf.tidy(() => {
     const idx = tf.tensor1d(indices, 'int32');
     const x = tf.gather(split.x, idx);
-    const y = encodeTargets(tf, tf.gather(split.y, idx), units, spec, classification);
+    const y = encodeTargets(tf, tf.gather(split.y, idx), outShape, spec, classification);
     return { x, y };
   });
   if (!augment) return batch;
@@ -333,10 +340,11 @@ function identity(n: number): Int32Array {
   return order;
 }
 
-/** Width of the model's output: the number of target components per example. */
-function outputUnits(model: tfTypes.LayersModel): number {
-  const shape = model.outputs[0]!.shape;
-  return shape.length > 1 ? (shape[shape.length - 1] ?? 1) : 1;
+/** Shape of one example's output (no batch dimension). */
+function outputShape(model: tfTypes.LayersModel): number[] {
+  const shape = model.outputs[0]!.shape.slice(1);
+  if (shape.some((d) => d === null)) throw new Error(`the model's output shape [${shape.join(', ')}] is not fully known`);
+  return shape as number[];
 }
 
 /**
@@ -355,7 +363,7 @@ export function evaluate(
   const spec = lossSpec(train.loss);
   checkMetrics(train.metrics);
   const classification = classes !== undefined ? classes > 0 : split.y.dtype === 'int32';
-  const units = outputUnits(model);
+  const outShape = outputShape(model);
   const batchSize = Math.max(1, Math.floor(train.batchSize));
   const sums: Record<string, number> = { loss: 0 };
   for (const m of train.metrics) sums[m] = 0;
@@ -364,7 +372,7 @@ export function evaluate(
     const size = Math.min(batchSize, split.size - start);
     const values = tf.tidy(() => {
       const x = tf.slice(split.x, start, size);
-      const y = encodeTargets(tf, tf.slice(split.y, start, size), units, spec, classification);
+      const y = encodeTargets(tf, tf.slice(split.y, start, size), outShape, spec, classification);
       const output = model.apply(x, { training: false }) as Tensor;
       const loss = computeLoss(tf, spec, y, output);
       const metrics = computeMetrics(tf, spec, train.metrics, y, output);

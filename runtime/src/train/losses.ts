@@ -38,12 +38,14 @@ export function lossSpec(loss: TrainConfig['loss']): LossSpec {
 
 /**
  * Turns a batch's labels into the float targets the loss compares with the model's
- * output `[B, units]`: class indices become (smoothed) one-hot rows, or a `[B, 1]`
- * column for a one-unit binary output; regression targets are reshaped to the output.
+ * output (`outputShape` excludes the batch): class indices become (smoothed) one-hot
+ * rows, or a `[B, 1]` column for a one-unit binary output; regression targets are
+ * reshaped to the output's shape.
  */
-export function encodeTargets(tf: TF, y: Tensor, units: number, spec: LossSpec, classification: boolean): Tensor {
+export function encodeTargets(tf: TF, y: Tensor, outputShape: number[], spec: LossSpec, classification: boolean): Tensor {
   return tf.tidy(() => {
-    if (!classification) return tf.reshape(tf.cast(y, 'float32'), [y.shape[0], -1]);
+    if (!classification) return tf.reshape(tf.cast(y, 'float32'), [y.shape[0]!, ...outputShape]);
+    const units = outputShape[outputShape.length - 1] ?? 1;
     const labels = tf.cast(tf.reshape(y, [-1]), 'int32');
     const target =
       units === 1 ? tf.reshape(tf.cast(labels, 'float32'), [-1, 1]) : tf.oneHot(labels, units).toFloat();

@@ -63,6 +63,15 @@ export function monitoredKey(metric: string, hasValidation: boolean): string {
   return !hasValidation && metric.startsWith('val_') ? metric.slice(4) : metric;
 }
 
+/** Throws a clear error when a monitor names something the records will not contain. */
+export function checkMonitorable(what: string, key: string, metrics: string[], hasValidation: boolean): void {
+  const recorded = ['loss', ...metrics];
+  const available = hasValidation ? [...recorded, ...recorded.map((m) => `val_${m}`)] : recorded;
+  if (!available.includes(key)) {
+    throw new Error(`${what} monitors '${key}', which is not recorded (recorded: ${available.join(', ')})`);
+  }
+}
+
 export function monitoredValue(record: EpochRecord, key: string): number | undefined {
   const value = record[key];
   return typeof value === 'number' ? value : undefined;

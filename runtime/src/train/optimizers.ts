@@ -20,13 +20,19 @@ export interface OptimizedParam {
   variable: tfTypes.Variable;
   /** Whether decoupled weight decay applies (kernels and embeddings only). */
   decay: boolean;
+  /**
+   * Name of this parameter in the saved state; must be stable across processes (tf
+   * variable names get per-process suffixes), e.g. the weight's `dense_1/kernel`.
+   * Defaults to `name`.
+   */
+  key?: string;
 }
 
 /** JSON-serializable optimizer state (for `--resume`). */
 export interface OptimizerState {
   kind: string;
   step: number;
-  /** variable name -> slot name -> flat values (float32 values, exact in JSON). */
+  /** parameter key -> slot name -> flat values (float32 values, exact in JSON). */
   slots: Record<string, Record<string, { shape: number[]; values: number[] }>>;
 }
 
@@ -160,7 +166,8 @@ class SlotOptimizer implements Optimizer {
     for (const param of this.params) {
       const grad = grads[param.name];
       if (!grad) continue;
-      const old = this.slots.get(param.name) ?? {};
+      const key = param.key ?? param.name;
+      const old = this.slots.get(key) ?? {};
       const next = tf.tidy(() => {
         const { delta, slots } = this.spec.rule(tf, grad, old, lr, step);
         const w = param.variable;
@@ -171,7 +178,7 @@ class SlotOptimizer implements Optimizer {
         return slots;
       });
       for (const [key, tensor] of Object.entries(old)) if (next[key] !== tensor) tensor.dispose();
-      this.slots.set(param.name, next);
+      this.slots.set(key, next);
     }
   }
 
@@ -192,7 +199,7 @@ class SlotOptimizer implements Optimizer {
     }
     this.disposeSlots();
     this.steps = state.step;
-    const known = new Set(this.params.map((p) => p.name));
+    const known = new Set(this.params.map((p) => p.key ?? p.name));
     for (const [name, entry] of Object.entries(state.slots)) {
       if (!known.has(name)) throw new Error(`cannot resume: saved optimizer state names unknown weight '${name}'`);
       const restored: Record<string, Tensor> = {};

@@ -7,11 +7,30 @@ export function noise(std: number, p: number): AugmentStep {
   return (batch, rng) => {
     const size = batch.x.length / batch.b;
     const x = batch.x as Float32Array;
+    const z = new Float64Array(size);
     for (let i = 0; i < batch.b; i++) {
       if (!(rng.next() < p)) continue;
-      for (let k = i * size; k < (i + 1) * size; k++) x[k] += std * rng.normal();
+      fillNormal(rng, z);
+      for (let k = 0; k < size; k++) x[i * size + k] += std * z[k];
     }
   };
+}
+
+/** Standard normals, two per accepted pair of uniforms (Marsaglia's polar method). */
+export function fillNormal(rng: Random, out: Float64Array): void {
+  for (let k = 0; k < out.length; k += 2) {
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * rng.next() - 1;
+      v = 2 * rng.next() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    out[k] = u * f;
+    if (k + 1 < out.length) out[k + 1] = v * f;
+  }
 }
 
 /**

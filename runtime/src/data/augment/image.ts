@@ -2,7 +2,7 @@
 // first, then its own parameters. Geometric ones sample bilinearly with zeros
 // outside the image (see ../pixels.ts).
 import type { Random } from '../../random.js';
-import { sampleBilinear } from '../pixels.js';
+import { sampleBilinear, type AffineMap } from '../pixels.js';
 import type { AugmentBatch, AugmentStep } from './batch.js';
 
 interface Dims {
@@ -29,7 +29,7 @@ function perExample(p: number, fn: (img: Float32Array, d: Dims, rng: Random) => 
 }
 
 /** Replaces `img` by sampling it through `map` (output pixel -> source position). */
-function resample(img: Float32Array, d: Dims, map: (i: number, j: number) => [number, number]): void {
+function resample(img: Float32Array, d: Dims, map: AffineMap): void {
   const src = img.slice();
   sampleBilinear(src, d.h, d.w, d.c, img, d.h, d.w, map);
 }
@@ -95,10 +95,16 @@ export function crop(size: [number, number], padding: number, p: number): Augmen
       }
       return;
     }
-    resample(img, d, (i, j) => [
-      top + Math.min(Math.max(((i + 0.5) * ch) / d.h - 0.5, 0), ch - 1),
-      left + Math.min(Math.max(((j + 0.5) * cw) / d.w - 0.5, 0), cw - 1),
-    ]);
+    // The window resized to the image (half-pixel centres, clamped to the window).
+    resample(img, d, {
+      yi: ch / d.h,
+      yj: 0,
+      y0: top + (0.5 * ch) / d.h - 0.5,
+      xi: 0,
+      xj: cw / d.w,
+      x0: left + (0.5 * cw) / d.w - 0.5,
+      clamp: { yMin: top, yMax: top + ch - 1, xMin: left, xMax: left + cw - 1 },
+    });
   });
 }
 
@@ -110,10 +116,14 @@ export function rotate(degrees: number, p: number): AugmentStep {
     const sin = Math.sin(t);
     const cy = (d.h - 1) / 2;
     const cx = (d.w - 1) / 2;
-    resample(img, d, (i, j) => {
-      const dy = i - cy;
-      const dx = j - cx;
-      return [cy + cos * dy + sin * dx, cx - sin * dy + cos * dx];
+    // Source = centre + R(-t)·(output - centre).
+    resample(img, d, {
+      yi: cos,
+      yj: sin,
+      y0: cy - cos * cy - sin * cx,
+      xi: -sin,
+      xj: cos,
+      x0: cx + sin * cy - cos * cx,
     });
   });
 }
@@ -144,7 +154,7 @@ export function zoom(range: number, p: number): AugmentStep {
     const s = rng.uniform(1 - range, 1 + range);
     const cy = (d.h - 1) / 2;
     const cx = (d.w - 1) / 2;
-    resample(img, d, (i, j) => [cy + (i - cy) / s, cx + (j - cx) / s]);
+    resample(img, d, { yi: 1 / s, yj: 0, y0: cy - cy / s, xi: 0, xj: 1 / s, x0: cx - cx / s });
   });
 }
 

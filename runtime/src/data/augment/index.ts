@@ -86,9 +86,9 @@ export function makeStep(call: ResolvedCall, config: DataConfig, vocabulary?: st
   }
 }
 
-/** The flip direction, whatever the compiler named its positional argument (mode/direction/axis). */
+/** The flip direction, whatever the compiler named its positional argument (the catalogue calls it `direction`). */
 function flipMode(a: Args): image.FlipMode {
-  for (const key of ['mode', 'direction', 'axis', 'kind']) {
+  for (const key of ['direction', 'mode', 'axis', 'kind']) {
     const v = a[key];
     if (v === 'horizontal' || v === 'vertical' || v === 'both') return v;
   }

@@ -1,5 +1,5 @@
 // `csv(path, label: "column", features: [..])`: a header row, then one example per
-// row. Features are numeric columns (default: every column but the label), in the
+// row. The label column defaults to the last column (as the compiler resolves it). Features are numeric columns (default: every column but the label), in the
 // order `features` lists them. Labels: see labels.ts.
 import { DataError } from '../errors.js';
 import { readDataText } from '../files.js';
@@ -9,15 +9,17 @@ import type { SourceResult } from './source.js';
 
 export interface CsvOptions {
   path: string;
-  label: string;
+  /** Default: the last column. */
+  label?: string;
   features?: string[];
   classes: number;
   labels?: string[];
 }
 
 export function loadCsv(options: CsvOptions): SourceResult {
-  const { path, label } = options;
+  const { path } = options;
   const { header, rows } = readCsvTable(readDataText(path), path);
+  const label = options.label ?? header[header.length - 1];
   const column = (name: string) => {
     const k = header.indexOf(name);
     if (k < 0) throw new DataError(path, 1, `no column named "${name}" (columns: ${header.join(', ')})`);

@@ -1,6 +1,6 @@
 // Dispatches a resolved source (`SourceConfig`) to its reader.
 import type { SourceConfig } from '@regnet/compiler';
-import { numberArg, pairArg, stringArg, stringListArg } from '../args.js';
+import { numberArg, optionalStringArg, pairArg, stringArg, stringListArg } from '../args.js';
 import { loadCsv } from './csv.js';
 import { loadIdx } from './idx.js';
 import { loadImages } from './images.js';
@@ -29,7 +29,7 @@ export async function readSource(source: SourceConfig, ctx: SourceContext): Prom
     case 'csv':
       return loadCsv({
         path: stringArg(args, 'path'),
-        label: stringArg(args, 'label', 'label'),
+        label: optionalStringArg(args, 'label'),
         features: stringListArg(args, 'features'),
         classes: ctx.classes,
         labels,

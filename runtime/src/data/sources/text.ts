@@ -1,6 +1,6 @@
 // `text(path, text: "field", label: "field", vocab: 10000, length: 64)`: JSONL (one
-// JSON object per line; .jsonl .ndjson .json) or CSV (.csv, .tsv) with a text field and
-// a label field. Text becomes lower-cased word tokens (runs of letters and digits,
+// JSON object per line: .jsonl .ndjson .json, or any file starting with `{`) or else
+// CSV (.tsv tab-separated) with a text field and a label field. Text becomes lower-cased word tokens (runs of letters and digits,
 // inner apostrophes kept: "Don't stop!" -> don't, stop).
 //
 // Ids (built by the loader on the training split only, see buildVocabulary):
@@ -39,7 +39,8 @@ export function loadText(options: TextOptions): SourceResult {
   const labelValues: string[] = [];
   const lines: number[] = [];
   const content = readDataText(path);
-  if (ext === '.csv' || ext === '.tsv') {
+  const jsonl = ext === '.jsonl' || ext === '.ndjson' || ext === '.json' || content.trimStart().startsWith('{');
+  if (!jsonl) {
     const { header, rows } = readCsvTable(content, path);
     const column = (name: string) => {
       const k = header.indexOf(name);

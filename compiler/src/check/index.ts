@@ -1,0 +1,1 @@
+export { check, analyse, type CheckResult, type CheckOptions, type Analysis } from './check.js';

@@ -1,0 +1,102 @@
+// Data sources: what each gives the model (input shape, classes, labels) and
+// RN601-RN603 for missing or malformed files. Fixtures: test/fixtures/data.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FIXTURES, SPEC_IN_FIXTURES, at, check, diagnostics, expectNoErrors, expectOne } from './check-helpers.js';
+
+const file = SPEC_IN_FIXTURES;
+
+function facts(source: string, extra = '') {
+  const result = check(`model { flatten dense(3) }\ndata { source: ${source} }\n${extra}`, { file });
+  return result.model.data;
+}
+
+test('built-in sources: playground gives [2] and 2 classes, mnist [28, 28, 1] and 10', () => {
+  assert.deepEqual(facts('playground(spiral)'), { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'] });
+  const m = facts('mnist(split: test)')!;
+  assert.deepEqual([m.inputShape, m.classes, m.inputKind], [[28, 28, 1], 10, 'image']);
+});
+
+test('csv: feature count from the header, string labels become sorted classes', () => {
+  const f = facts('csv("iris.csv", label: "species")')!;
+  assert.deepEqual(f, { inputShape: [4], classes: 3, inputKind: 'vector', labels: ['setosa', 'versicolor', 'virginica'] });
+  // The label defaults to the last column; features can be chosen.
+  assert.deepEqual(facts('csv("iris.csv", features: ["sepal_length", "petal_width"])')!.inputShape, [2]);
+  // Integer labels are class indices: max + 1 classes.
+  assert.deepEqual(facts('csv("digits.csv")')!.classes, 4);
+  expectNoErrors(`model { dense(3) }\ndata { source: csv("iris.csv", label: "species") }`, { file });
+});
+
+test('csv: numeric labels are a regression target with mse, an error otherwise', () => {
+  const f = facts('csv("house.csv")', 'train { loss: mse }')!;
+  assert.deepEqual([f.inputShape, f.classes], [[2], 0]);
+  expectNoErrors(`model { dense(1) }\ndata { source: csv("house.csv") }\ntrain { loss: mse }`, { file });
+  const d = expectOne(`model { dense(1) }\ndata { source: csv("house.csv") }`, 'RN602', '2:20-2:31', 'error', { file });
+  assert.equal(d.message, "house.csv: the label column 'price' holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target");
+  const wide = expectOne(`model { dense(3) }\ndata { source: csv("house.csv") }\ntrain { loss: mse }`, 'RN402', '1:9-1:17', 'error', { file });
+  assert.equal(wide.message, 'dense(3) gives 3 outputs but the data has a regression target, which needs 1');
+});
+
+test('RN601 missing data file, reported at the path', () => {
+  const d = expectOne(`model { dense(3) }\ndata { source: csv("nope.csv") }`, 'RN601', '2:20-2:30', 'error', { file });
+  assert.equal(d.message, `data file 'nope.csv' not found (paths are relative to the spec's folder ${FIXTURES.replace(/\/$/, '')})`);
+  expectOne(`model { flatten dense(3) }\ndata { source: images("no-such-folder") }`, 'RN601', '2:23-2:39', 'error', { file });
+  expectOne(`model { flatten dense(3) }\ndata { source: idx("tiny-images-idx3-ubyte", labels: "none") }`, 'RN601', '2:55-2:61', 'error', { file });
+});
+
+test('RN602 malformed csv with the line of the problem', () => {
+  const d = expectOne(`model { dense(3) }\ndata { source: csv("broken.csv") }`, 'RN602', '2:20-2:32', 'error', { file });
+  assert.equal(d.message, 'broken.csv line 3: expected 3 fields (as in the header at line 1) but found 2');
+  const n = expectOne(`model { dense(3) }\ndata { source: csv("notnumeric.csv") }`, 'RN602', '2:20-2:36', 'error', { file });
+  assert.equal(n.message, "notnumeric.csv line 3: feature column 'b' holds 'abc', expected a number");
+});
+
+test('RN603 label or feature column not in the csv header', () => {
+  const d = expectOne(`model { dense(3) }\ndata { source: csv("iris.csv", label: "kind") }`, 'RN603', '2:39-2:45', 'error', { file });
+  assert.equal(d.message, "iris.csv has no column 'kind' for the label (columns: sepal_length, sepal_width, petal_length, petal_width, species)");
+  expectOne(`model { dense(3) }\ndata { source: csv("iris.csv", features: ["x"]) }`, 'RN603', '2:42-2:47', 'error', { file });
+});
+
+test('idx: magic numbers and dimensions give [h, w, 1] and classes from the labels', () => {
+  const f = facts('idx("tiny-images-idx3-ubyte", "tiny-labels-idx1-ubyte")')!;
+  assert.deepEqual([f.inputShape, f.classes, f.inputKind], [[5, 4, 1], 3, 'image']);
+  const bad = expectOne(`model { flatten dense(3) }\ndata { source: idx(images: "not-idx.bin", labels: "tiny-labels-idx1-ubyte") }`, 'RN602', '2:28-2:41', 'error', { file });
+  assert.equal(bad.message, "not-idx.bin is not an IDX file: magic number is '68 65 6c 6c', expected 00 00 <type> <dims> (e.g. 00 00 08 03 for images)");
+  const count = expectOne(`model { flatten dense(3) }\ndata { source: idx("tiny-images-idx3-ubyte", "short-labels-idx1-ubyte") }`, 'RN602', '2:46-2:71', 'error', { file });
+  assert.equal(count.message, 'tiny-images-idx3-ubyte holds 3 images but short-labels-idx1-ubyte holds 2 labels');
+});
+
+test('images: class sub-folders, size from PNG IHDR / JPEG SOF headers, or from size:', () => {
+  const f = facts('images("pets")')!;
+  assert.deepEqual(f, { inputShape: [8, 12, 3], classes: 3, inputKind: 'image', labels: ['bird', 'cat', 'dog'] });
+  assert.deepEqual(facts('images("pets", size: [32, 30], channels: 1)')!.inputShape, [32, 30, 1]);
+  const mixed = expectOne(`model { flatten dense(2) }\ndata { source: images("mixed") }`, 'RN602', '2:23-2:30', 'error', { file });
+  assert.equal(mixed.message, 'mixed/b/two.png is 16x16 but mixed/a/one.png is 12x8; give size: [h, w] to resize them all');
+  expectNoErrors(`model { flatten dense(2) }\ndata { source: images("mixed", size: [8, 8]) }`, { file });
+  const empty = expectOne(`model { flatten dense(2) }\ndata { source: images("empty-class") }`, 'RN602', '2:23-2:36', 'error', { file });
+  assert.equal(empty.message, 'class folder empty-class/b holds no PNG or JPEG images');
+  const fake = expectOne(`model { flatten dense(2) }\ndata { source: images("bad-image") }`, 'RN602', '2:23-2:34', 'error', { file });
+  assert.equal(fake.message, 'bad-image/a/fake.png is not a readable PNG or JPEG image');
+});
+
+test('text: JSONL and CSV fields, labels, [length] token ids', () => {
+  const f = facts('text("reviews.jsonl", length: 20)')!;
+  assert.deepEqual(f, { inputShape: [20], classes: 2, inputKind: 'tokens', labels: ['neg', 'pos'] });
+  assert.deepEqual(facts('text("reviews.csv", text: "review", label: "sentiment")')!.classes, 3);
+  const broken = expectOne(`model { embedding(10000, 8) flatten dense(2) }\ndata { source: text("broken.jsonl") }`, 'RN602', '2:21-2:35', 'error', { file });
+  assert.match(broken.message, /^broken\.jsonl line 2: not valid JSON/);
+  const field = expectOne(`model { embedding(10000, 8) flatten dense(3) }\ndata { source: text("reviews.csv", label: "sentiment") }`, 'RN603', '2:21-2:34', 'error', { file });
+  assert.equal(field.message, "reviews.csv has no column 'text' (columns: review, sentiment)");
+});
+
+test('validation and test sources must give examples like the training source', () => {
+  const text = `model { flatten dense(10) }\ndata { source: mnist() validation: playground(xor) test: mnist(split: test) }`;
+  const d = expectOne(text, 'RN406', '2:36-2:51', 'error');
+  assert.equal(d.message, 'the validation source gives examples of shape [2] but the training source gives [28, 28, 1]');
+});
+
+test('inspectData: false reads no file (shapes from arguments only)', () => {
+  const result = check(`model { flatten dense(3) }\ndata { source: csv("nope.csv") }`, { file, inspectData: false });
+  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(diagnostics(`model { flatten dense(3) }\ndata { source: images("x", size: [4, 4]) }`, { inspectData: false }).map(at), []);
+});
