@@ -1,34 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { format, parse } from '../src/index.js';
-import { stripRanges } from './helpers.js';
-
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Every .regnet file of the examples folder and the test fixtures. */
-export function specFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (name === 'node_modules' || name === 'runs') continue;
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.regnet')) files.push(path);
-    }
-  };
-  walk(join(REPO, 'examples'));
-  walk(join(REPO, 'compiler', 'test', 'fixtures'));
-  return files;
-}
+import { specFiles, stripRanges } from './helpers.js';
 
 test('layout is normalized: one item per line, blocks expanded, spacing fixed', () => {
   const messy = `let p=0.5

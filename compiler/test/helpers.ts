@@ -1,4 +1,7 @@
 // Test helpers: compact views of diagnostics and ranges for exact assertions.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Range } from '../src/index.js';
 
 /** `3:9-3:13` (1-based, end exclusive). */
@@ -24,3 +27,28 @@ export function stripRanges(node: unknown): unknown {
   }
   return node;
 }
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Every .regnet file of the examples folder and the test fixtures. */
+export function specFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name === 'node_modules' || name === 'runs') continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.regnet')) files.push(path);
+    }
+  };
+  walk(join(REPO, 'examples'));
+  walk(join(REPO, 'compiler', 'test', 'fixtures'));
+  return files;
+}
+

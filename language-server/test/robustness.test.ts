@@ -33,7 +33,7 @@ const TOKENS = [
   'early_stopping {', 'monitor: ', 'p', 'width', '0.5', '-1', '.5', '1e-4', '2.5E3', '1e', '\\', '"\\q', 'é', '😀', '\t',
 ];
 
-test(`${EDITS} random edits: every answer arrives, no error, no crash`, { timeout: 600_000 }, async () => {
+test(`${EDITS} random edits: every answer arrives, no error, no crash`, { timeout: 600_000 }, async (t) => {
   const rnd = random(SEED);
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)];
   const original = readFileSync(join(FIXTURES, 'mnist-cnn.regnet'), 'utf8') + readFileSync(join(FIXTURES, 'mistakes.regnet'), 'utf8');
@@ -43,6 +43,7 @@ test(`${EDITS} random edits: every answer arrives, no error, no crash`, { timeou
   let lastDiagnostics: Diagnostic[] = await server.open(uri, original);
   const at = () => doc.positionAt(Math.floor(rnd() * (doc.getText().length + 1)));
   const textDocument = { uri };
+  const seen = { hovers: 0, completions: 0, signatures: 0, internalErrors: 0 };
   try {
     for (let i = 0; i < EDITS; i++) {
       const text = doc.getText();
@@ -85,13 +86,26 @@ test(`${EDITS} random edits: every answer arrives, no error, no crash`, { timeou
         );
       }
       try {
-        await Promise.all(answers);
+        const [hover, completion, signature] = await Promise.all(answers);
+        if (hover) seen.hovers++;
+        if (Array.isArray(completion) && completion.length) seen.completions++;
+        if (signature) seen.signatures++;
         lastDiagnostics = await diagnostics;
+        // RN990 is the compiler's own "internal error" diagnostic: a crash it caught.
+        const internal = lastDiagnostics.find((d) => d.code === 'RN990');
+        if (internal) {
+          seen.internalErrors++;
+          t.diagnostic(`RN990 after ${context}: ${internal.message}`);
+        }
       } catch (err) {
         assert.fail(`${context}: ${err instanceof Error ? err.message : String(err)}`);
       }
       assert.ok(!server.exited, `server exited after ${context}`);
     }
+    t.diagnostic(`answers with content: ${JSON.stringify(seen)}`);
+    // Half-typed text still gets docs and completions most of the time.
+    assert.ok(seen.hovers > EDITS / 10 && seen.completions > EDITS / 10, JSON.stringify(seen));
+    assert.equal(seen.internalErrors, 0, 'the compiler reported internal errors (see the diagnostics above)');
     // The server's text is the editor's: its diagnostics are the compiler's on our copy.
     const expected = check(doc.getText(), { file: join(FIXTURES, 'fuzz.regnet') }).diagnostics;
     assert.deepEqual(lastDiagnostics.map((d) => [d.code, d.message]), expected.map((d) => [d.code, d.message]));

@@ -34,7 +34,7 @@ export function codeFrame(source: string, diagnostic: Diagnostic, color = false)
 
 export function formatDiagnostic(file: string, source: string | undefined, d: Diagnostic, color = false): string {
   const where = `${file}:${d.range.start.line}:${d.range.start.column}`;
-  const severity = color ? styleText([SEVERITY_STYLE[d.severity], 'bold'], d.severity) : d.severity;
+  const severity = color ? styleText('bold', styleText(SEVERITY_STYLE[d.severity], d.severity)) : d.severity;
   const head = `${color ? styleText('bold', where) : where}: ${severity} ${d.code}: ${d.message}`;
   const frame = source === undefined ? '' : codeFrame(source, d, color);
   return frame ? `${head}\n${frame}` : head;

@@ -36,7 +36,8 @@ export function register(program: Command): void {
       const result = check(source, { file: absolute(file), overrides: flags.set });
       printDiagnostics(file, source, result.diagnostics.filter((d) => d.severity === 'error'));
       const model = result.model;
-      const table = new Table({ head: ['Layer', 'Output shape', 'Params'], style: { head: [], border: [] }, colAligns: ['left', 'left', 'right'] });
+      const table = new Table({ head: ['Layer', 'Output shape', 'Params'], style: { head: [], border: [] },
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, colAligns: ['left', 'left', 'right'] });
       const input = model.data?.inputShape;
       table.push(['input', formatShape(input), '0'], ...summaryRows(model.layers));
       process.stdout.write(table.toString() + '\n');

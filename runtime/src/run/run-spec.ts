@@ -147,11 +147,13 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   stdout.write(`data: ${describeSource(ir.data.source)}: ${describeData(data)}\n`);
 
   const model = buildModel(tf, ir, new Random(ir.train.seed));
+  stdout.write(`model: ${ir.name}, ${ir.totalParams.toLocaleString('en-US')} parameters\n`);
   if (saved) {
     await restoreWeights(tf, model, dir.file(RUN_FILES.stateModel));
-    stdout.write(`resuming ${dir.path} after epoch ${saved.train.epoch} of ${epochs}\n`);
+    stdout.write(`resuming ${dir.path} after epoch ${saved.train.epoch}: training epochs ${saved.train.epoch + 1}..${epochs}\n`);
+  } else {
+    stdout.write(`training ${epochs} epochs into ${dir.path}\n`);
   }
-  stdout.write(`model: ${ir.name}, ${ir.totalParams.toLocaleString('en-US')} parameters; training ${epochs} epochs into ${dir.path}\n`);
   const augment = ir.data.augment.length > 0 ? makeAugmenter(tf, ir.data, data.vocabulary) : undefined;
 
   const progress = new Progress({ out: stdout, live: Boolean(stdout.isTTY) && !options.quiet, epochs });
@@ -161,7 +163,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
-    progress.line('interrupt: stopping after this step (the last finished epoch is saved; Ctrl-C again to quit now)');
+    progress.line('interrupt: stopping at the end of this epoch (Ctrl-C again to quit at once; the last finished epoch stays saved)');
   };
   process.on('SIGINT', onSigint);
   let modelEpoch = saved?.model_epoch;
@@ -174,6 +176,9 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
     shouldStop: () => interrupted,
     onEpochEnd: async (record: EpochRecord, state?: LoopState) => {
       progress.epochEnd(record);
+      // The loop's steps run synchronously: give the event loop a turn so a pending
+      // Ctrl-C (SIGINT) is delivered and `shouldStop` can see it.
+      await new Promise((resolve) => setImmediate(resolve));
       if (!state) return;
       dir.writeMetrics(state.history);
       // model/ always holds the best epoch so far (with `checkpoint: best`), so that
@@ -284,8 +289,10 @@ function conclusion(summary: RunSummary, dir: string): string {
       return `interrupted after epoch ${summary.epochs_run}; continue with: regnetc train --resume ${dir}`;
     case 'early_stopping':
       return `early stopping after epoch ${summary.epochs_run}; model/ holds epoch ${summary.model_epoch ?? '-'} (${summary.wall_seconds.toFixed(1)} s)`;
-    case 'non_finite':
-      return `stopped: non-finite loss (${summary.wall_seconds.toFixed(1)} s)`;
+    case 'non_finite': {
+      const at = summary.non_finite ? ` at epoch ${summary.non_finite.epoch}, step ${summary.non_finite.step}` : '';
+      return `stopped: non-finite loss${at}; model/ holds epoch ${summary.model_epoch ?? '-'} (${summary.wall_seconds.toFixed(1)} s)`;
+    }
     default:
       return `done: ${summary.epochs_run} epochs in ${summary.wall_seconds.toFixed(1)} s; model/ holds epoch ${summary.model_epoch ?? '-'}`;
   }

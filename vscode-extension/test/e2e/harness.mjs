@@ -360,10 +360,23 @@ export class VSCodeSession {
 
   /** Closes the bottom panel (Problems, Output, Terminal) if it is open. */
   async closePanel() {
-    const panel = this.page.locator('.part.panel');
-    if (await panel.isVisible().catch(() => false)) {
-      await this.runCommand('View: Close Panel').catch(() => {});
+    if (await this.page.locator('.part.panel').isVisible().catch(() => false)) {
+      await this.runCommand('View: Close Panel');
     }
+  }
+
+  /** Back to an empty workbench: no widget, no open (or modified) editor, no panel. */
+  async resetWorkbench() {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Escape');
+    for (let i = 0; i < 5; i++) {
+      const dirty = this.page.locator('.tabs-container .tab.dirty').first();
+      if (!(await dirty.isVisible().catch(() => false))) break;
+      await dirty.click();
+      await this.runCommand('File: Revert File');
+    }
+    if ((await this.page.locator('.tabs-container .tab').count()) > 0) await this.runCommand('View: Close All Editors');
+    await this.closePanel();
   }
 
   /** Runs a command by its title through the command palette (F1). */
@@ -389,17 +402,17 @@ export class VSCodeSession {
   /** The active editor's visible lines, top to bottom, with inline (inlay) text included. */
   async visibleLines() {
     return this.page.evaluate(() => {
-      const editor = document.querySelector('.editor-instance .monaco-editor');
+      const editor = document.querySelector('.part.editor .editor-instance .monaco-editor');
       const lines = [...editor.querySelectorAll('.view-lines .view-line')];
       lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
       return lines.map((l) => l.textContent.replace(/\u00a0/g, ' '));
     });
   }
 
-  /** The whole document text through the editor model (not only what is visible). */
+  /** The active editor's text as rendered (the fixtures are short enough to be fully visible). */
   async documentText() {
     return this.page.evaluate(() => {
-      const editor = document.querySelector('.editor-instance .monaco-editor');
+      const editor = document.querySelector('.part.editor .editor-instance .monaco-editor');
       const lines = [...editor.querySelectorAll('.view-lines .view-line')];
       lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
       return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
@@ -414,7 +427,7 @@ export class VSCodeSession {
   async wordBox(lineText, word, { occurrence = 0 } = {}) {
     const box = await this.page.evaluate(
       ({ lineText, word, occurrence }) => {
-        const editor = document.querySelector('.editor-instance .monaco-editor');
+        const editor = document.querySelector('.part.editor .editor-instance .monaco-editor');
         for (const line of editor.querySelectorAll('.view-lines .view-line')) {
           const nodes = [];
           const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
@@ -505,24 +518,47 @@ export class VSCodeSession {
     await this.page.mouse.click(x, b.y + b.height / 2);
   }
 
-  /** Rows of the suggest (completion) widget as { label, text }. */
+  /** Rows of the suggest (completion) widget as { name, label, focused }. */
   async completionRows({ timeout = 10000 } = {}) {
     const rows = this.page.locator('.editor-widget.suggest-widget .monaco-list-row');
     await rows.first().waitFor({ timeout });
     return rows.evaluateAll((els) =>
-      els.map((r) => ({ label: r.getAttribute('aria-label') ?? '', text: r.innerText.replace(/\s+/g, ' ').trim() })),
+      els.map((r) => ({
+        name: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+        label: r.getAttribute('aria-label') ?? '',
+        focused: r.classList.contains('focused'),
+      })),
     );
   }
 
-  /** The text of the suggest widget's details (docs) pane, opening it if needed. */
-  async completionDetails() {
-    const details = this.page.locator('.suggest-details-container .suggest-details, .editor-widget.suggest-details');
-    if (!(await details.first().isVisible().catch(() => false))) {
-      await this.page.keyboard.press('Control+Space'); // toggles the docs pane while the list is open
+  /** Moves the suggest widget's focus (arrow keys) to the item called `name`. */
+  async selectCompletion(name) {
+    for (let i = 0; i < 30; i++) {
+      const rows = await this.completionRows();
+      if (rows.find((r) => r.focused)?.name === name) return;
+      await this.page.keyboard.press('ArrowDown');
     }
+    throw new Error(`completion item "${name}" not reachable with the arrow keys`);
+  }
+
+  /** The text of the suggest widget's docs pane, opening it (Ctrl+Space while the list is open) if needed. */
+  async completionDetails() {
+    const details = this.page.locator('.suggest-details-container .suggest-details');
+    if (!(await details.isVisible().catch(() => false))) await this.page.keyboard.press('Control+Space');
     return waitFor('the completion docs pane', async () => {
-      const t = await details.first().innerText().catch(() => '');
+      const t = await details.innerText().catch(() => '');
       return t.trim() ? t : undefined;
+    });
+  }
+
+  /** The lines of the text editor shown in the bottom panel (the Output view), top to bottom. */
+  async panelEditorText() {
+    return this.page.evaluate(() => {
+      const editor = document.querySelector('.part.panel .monaco-editor');
+      if (!editor) return '';
+      const lines = [...editor.querySelectorAll('.view-lines .view-line')];
+      lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+      return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
     });
   }
 
