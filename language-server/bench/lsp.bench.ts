@@ -1,0 +1,130 @@
+// LSP latency on a generated 1,000-line spec, through the protocol against the
+// built server (as an editor sees it): didChange -> published diagnostics (with the
+// default debounce and without), hover, completion (steady, and right after an
+// edit, which includes re-checking). Medians and p95; targets: diagnostics
+// < 50 ms, hover and completion < 10 ms. Writes bench/results/lsp.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { startServer, type TestServer } from '../test/helpers/lsp-client.js';
+import { DEFAULT_SETTINGS } from '../src/settings.js';
+
+const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+const ROUNDS = Number(process.env.REGNET_BENCH_ROUNDS ?? 200);
+const URI = 'file:///bench/big.regnet';
+
+/** About `lines` lines: constants, a deep model with residual blocks, data, train, sweep. */
+export function generateSpec(lines: number): string {
+  const head = ['# generated benchmark spec', 'let width = 64', 'let p = 0.1', 'let lr = 0.001', '', 'model big {', '  input([2])', '  dense(width)'];
+  const tail = [
+    '  dense(2)',
+    '}',
+    '',
+    'data {',
+    '  source: playground(spiral, n: 500, noise: 0.1)',
+    '  validation: 0.2',
+    '  normalize: standard',
+    '}',
+    '',
+    'train {',
+    '  epochs: 10',
+    '  batch_size: 32',
+    '  optimizer: adamw(lr: lr, weight_decay: 0.01)',
+    '  schedule: cosine(warmup: 1)',
+    '  early_stopping {',
+    '    monitor: val_loss',
+    '    patience: 3',
+    '  }',
+    '}',
+    '',
+    'sweep {',
+    '  p: [0.0, 0.1, 0.3]',
+    '}',
+  ];
+  const body: string[] = [];
+  for (let i = 0; head.length + body.length + tail.length < lines; i++) {
+    if (i % 10 === 0) body.push('  residual {', '    dense(width, activation: relu)  # inner block', '    layernorm', '  }');
+    else body.push(`  dense(width, activation: ${i % 2 ? 'relu' : 'gelu'}, l2: 0.0001)`, '  dropout(p)');
+  }
+  return [...head, ...body, ...tail].join('\n') + '\n';
+}
+
+function stats(samples: number[]): { median: number; p95: number; n: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: +at(0.5).toFixed(2), p95: +at(0.95).toFixed(2), n: s.length };
+}
+
+async function measure(server: TestServer, text: string): Promise<Record<string, ReturnType<typeof stats>>> {
+  let doc = TextDocument.create(URI, 'regnet', 1, text);
+  await server.open(URI, text);
+  const lines = text.split('\n');
+  const layerLines = lines.flatMap((l, i) => (l.startsWith('  dense(width, activation') ? [i] : []));
+  const textDocument = { uri: URI };
+  const diagnostics: number[] = [];
+  const hover: number[] = [];
+  const completion: number[] = [];
+  const completionAfterEdit: number[] = [];
+  const time = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const line = layerLines[(round * 37) % layerLines.length];
+    // An edit as typed: change `64`-ish width argument text of one layer (`l2: 0.0001` -> `0.0002`, and back).
+    const col = lines[line].indexOf('0.0001') + 5;
+    const next = doc.getText(({ start: { line, character: col }, end: { line, character: col + 1 } })) === '1' ? '2' : '1';
+    const change = { range: { start: { line, character: col }, end: { line, character: col + 1 } }, text: next };
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    const t0 = performance.now();
+    const version = server.changeNoWait(URI, [change]);
+    if (round % 2 === 0) {
+      // Completion straight after the keystroke: pays for the re-check.
+      completionAfterEdit.push(await time(() => server.connection.sendRequest('textDocument/completion', { textDocument, position: { line: line + 1, character: 2 } })));
+    }
+    await server.waitDiagnostics(URI, version);
+    diagnostics.push(performance.now() - t0);
+    hover.push(await time(() => server.connection.sendRequest('textDocument/hover', { textDocument, position: { line, character: 4 } })));
+    completion.push(await time(() => server.connection.sendRequest('textDocument/completion', { textDocument, position: { line, character: 30 } })));
+  }
+  return {
+    diagnostics: stats(diagnostics),
+    hover: stats(hover),
+    completion: stats(completion),
+    completionAfterEdit: stats(completionAfterEdit),
+  };
+}
+
+async function main(): Promise<void> {
+  const text = generateSpec(1000);
+  const lineCount = text.split('\n').length - 1;
+  const withDebounce = await startServer();
+  const a = await measure(withDebounce, text);
+  await withDebounce.stop();
+  const noDebounce = await startServer({ initializationOptions: { diagnostics: { debounceMs: 0 } } });
+  const b = await measure(noDebounce, text);
+  await noDebounce.stop();
+  const result = {
+    spec: { lines: lineCount, rounds: ROUNDS },
+    debounceMs: DEFAULT_SETTINGS.diagnostics.debounceMs,
+    targetsMs: { diagnostics: 50, hover: 10, completion: 10 },
+    ...a,
+    diagnosticsWithoutDebounce: b.diagnostics,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(RESULTS + 'lsp.json', JSON.stringify(result, null, 2) + '\n');
+  const row = (name: string, s: { median: number; p95: number }, target?: number) =>
+    console.log(`${name.padEnd(34)} median ${String(s.median).padStart(7)} ms   p95 ${String(s.p95).padStart(7)} ms${target ? `   (target < ${target} ms)` : ''}`);
+  console.log(`LSP latency on a ${lineCount}-line spec, ${ROUNDS} rounds`);
+  row(`didChange -> diagnostics (debounce ${result.debounceMs} ms)`, a.diagnostics, 50);
+  row('didChange -> diagnostics (no debounce)', b.diagnostics);
+  row('hover', a.hover, 10);
+  row('completion', a.completion, 10);
+  row('completion right after an edit', a.completionAfterEdit);
+  console.log(`written to ${RESULTS}lsp.json`);
+}
+
+await main();
