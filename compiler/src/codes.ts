@@ -47,6 +47,7 @@ export const CODES = {
   RN404: { severity: 'error', title: '`reshape` changes the number of elements' },
   RN405: { severity: 'error', title: 'Input shape unknown' },
   RN406: { severity: 'error', title: '`input` shape does not match the data source' },
+  RN407: { severity: 'error', title: 'Augmentation does not apply to this kind of input' },
   // course lints
   RN501: { severity: 'warning', title: 'L2 is not weight decay under Adam: use adamw' },
   RN502: { severity: 'warning', title: '`dropout` as the last layer' },

@@ -102,3 +102,17 @@ test('inspectData: false reads no file (shapes from arguments only)', () => {
   assert.deepEqual(shaped.diagnostics.filter((d) => d.severity !== 'info').map(at), []);
   assert.deepEqual(shaped.model.layers.map((l) => l.outputShape), [[48], [3]]);
 });
+
+test('RN407 augmentations on the wrong kind of input; RN307 a crop that does not fit', () => {
+  const text = `model { dense(2) }\ndata {\n  source: playground(xor)\n  augment { noise(0.1) rotate(10) synonym }\n}`;
+  const all = check(text).diagnostics.filter((d) => d.code === 'RN407');
+  assert.deepEqual(all.map((d) => [at(d), d.severity]), [['4:24-4:30', 'error'], ['4:35-4:42', 'error']]);
+  assert.deepEqual(all.map((d) => d.message), [
+    'rotate applies to images but playground gives feature vectors',
+    'synonym applies to text but playground gives feature vectors',
+  ]);
+  const mix = expectOne(`model { embedding(10000, 4) flatten dense(2) }\ndata { source: text("reviews.jsonl") augment { mixup(0.2) } }`, 'RN407', '2:48-2:53', 'error', { file });
+  assert.equal(mix.message, 'mixup applies to numeric inputs but text gives text (token ids)');
+  const crop = expectOne(`model { flatten dense(10) }\ndata { source: mnist() augment { crop(30, padding: 0) crop(32, padding: 2) } }`, 'RN307', '2:39-2:41', 'error');
+  assert.equal(crop.message, 'crop size [30, 30] is larger than the 28x28 images of mnist (input [28, 28, 1])');
+});

@@ -73,6 +73,13 @@ test('RN302 for a value that must be one of a few choices (images channels)', ()
   assert.equal(d.message, 'images channels must be 1 or 3, got 2');
 });
 
+test('RN302 an embedding smaller than the text source vocabulary', () => {
+  const text = `model { embedding(5000, 8) flatten dense(2) }\ndata { source: text("reviews.jsonl") }`;
+  const d = expectOne(text, 'RN302', '1:19-1:23', 'error', { inspectData: false });
+  assert.equal(d.message, "embedding vocab 5000 is smaller than the text source's vocab 10000: token ids up to 9999 would have no vector");
+  expectNoErrors(text.replace('text("reviews.jsonl")', 'text("reviews.jsonl", vocab: 5000)'), { inspectData: false });
+});
+
 test('RN303 missing required argument and missing data source', () => {
   const d = expectOne(`model { flatten dense() }\n${DATA}`, 'RN303', '1:17-1:24', 'error');
   assert.equal(d.message, "dense needs its argument 'units' (a whole number): dense(units, ...)");

@@ -178,6 +178,8 @@ test('RN402 final layer size does not match the number of classes', () => {
   assert.equal(d.message, 'dense(12) gives 12 outputs but the data has 10 classes');
   const r = expectOne(`model { conv2d(10) }\ndata { source: mnist() }`, 'RN402', '1:9-1:19', 'error');
   assert.equal(r.message, "the model's output has shape [28, 28, 10] but the data has 10 classes: add flatten or global_avgpool before the last layer");
+  const empty = expectOne(`model { }\ndata { source: mnist() }`, 'RN402', '1:1-1:6', 'error');
+  assert.equal(empty.message, 'the model has no layers: its output is the input [28, 28, 1], but the data has 10 classes');
   // A single sigmoid output is fine for binary_crossentropy on 2 classes.
   const ok = check(`model { dense(1, activation: sigmoid) }\ndata { source: playground(xor) }\ntrain { loss: binary_crossentropy }`);
   assert.deepEqual(ok.diagnostics.filter((x) => x.severity === 'error'), []);

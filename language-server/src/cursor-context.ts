@@ -74,18 +74,39 @@ export interface Scan {
   inLiteral: boolean;
 }
 
+/**
+ * Where lexing may start: the last line before the cursor that begins with a
+ * declaration keyword. The parser restarts at every declaration keyword too, and
+ * such a line can be neither inside a comment nor inside a string, so the stack
+ * is empty there; on a 1,000-line spec this keeps completion from lexing it all.
+ */
+export function declarationStart(text: string, offset: number): number {
+  const DECL = /^(?:let|model|data|train|sweep)\b/;
+  if (offset <= 0) return 0;
+  let lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  for (;;) {
+    if (DECL.test(text.slice(lineStart, lineStart + 6))) return lineStart;
+    if (lineStart === 0) return 0;
+    // (lastIndexOf clamps a negative start to 0, which would find the same newline again)
+    lineStart = lineStart >= 2 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+  }
+}
+
 export function scan(text: string, offset: number): Scan {
-  const lexed = T.regnetLexer.tokenize(text);
+  // Only the text before the cursor matters (a word or literal cut at the cursor
+  // lexes as the part typed so far), from the enclosing declaration on.
+  const base = declarationStart(text, offset);
+  const lexed = T.regnetLexer.tokenize(text.slice(base, offset));
   const toks: Tok[] = lexed.tokens.map((t) => ({
     type: t.tokenType.name,
     image: t.image,
-    start: t.startOffset,
-    end: (t.endOffset ?? t.startOffset) + 1,
+    start: base + t.startOffset,
+    end: base + (t.endOffset ?? t.startOffset) + 1,
   }));
   let inComment = false;
   let inLiteral = false;
   for (const c of lexed.groups.comments ?? []) {
-    if (c.startOffset < offset && offset <= (c.endOffset ?? c.startOffset) + 1) inComment = true;
+    if (base + c.startOffset < offset && offset <= base + (c.endOffset ?? c.startOffset) + 1) inComment = true;
   }
   let prefix = '';
   const stack: Frame[] = [{ kind: 'top', closer: '', items: [] }];

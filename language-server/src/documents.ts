@@ -41,6 +41,15 @@ export class DocumentStore {
     return this.documents.get(uri);
   }
 
+  /**
+   * The most recent analysis, possibly of an older version: enough for what does
+   * not depend on the exact text (the `let` names offered by completion), and
+   * free while the current version has not been checked yet.
+   */
+  latest(uri: string): Analysis | undefined {
+    return this.cache.get(uri) ?? this.analysis(uri);
+  }
+
   /** The analysis of the document's current version (computed at most once per version). */
   analysis(uri: string): Analysis | undefined {
     const doc = this.documents.get(uri);

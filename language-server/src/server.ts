@@ -87,12 +87,21 @@ connection.onHover(
   safe(log, 'hover', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => hover(a, offsetOf(a.uri, p.position)))),
 );
 
+// Completion and signature help read the current text directly: they must not
+// wait for the check of the version just typed.
 connection.onCompletion(
-  safe(log, 'completion', [], (p) => withAnalysis(p.textDocument.uri, [], (a) => completion(a, offsetOf(a.uri, p.position)))),
+  safe(log, 'completion', [], (p) => {
+    const doc = store.get(p.textDocument.uri);
+    const latest = store.latest(p.textDocument.uri);
+    return doc && latest ? completion(doc.getText(), doc.offsetAt(p.position), latest) : [];
+  }),
 );
 
 connection.onSignatureHelp(
-  safe(log, 'signatureHelp', null, (p) => withAnalysis(p.textDocument.uri, null, (a) => signatureHelp(a, offsetOf(a.uri, p.position)))),
+  safe(log, 'signatureHelp', null, (p) => {
+    const doc = store.get(p.textDocument.uri);
+    return doc ? signatureHelp(doc.getText(), doc.offsetAt(p.position)) : null;
+  }),
 );
 
 connection.languages.inlayHint.on(

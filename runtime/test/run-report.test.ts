@@ -115,13 +115,13 @@ test('sweep results: one row per configuration with mean and std over repeats; f
 test('a sweep report plots the metric against each swept value with spread bands', async () => {
   const { dir } = fakeSweep();
   const written = await writeReport(dir);
-  assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['sweep-l2.svg', 'sweep-width.svg']);
-  const svg = readFileSync(join(dir, 'plots', 'sweep-l2.svg'), 'utf8');
+  assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['sweep-l2-accuracy.svg', 'sweep-l2-loss.svg', 'sweep-width-accuracy.svg', 'sweep-width-loss.svg']);
+  const svg = readFileSync(join(dir, 'plots', 'sweep-l2-accuracy.svg'), 'utf8');
   assert.match(svg, /class="mark-area role-mark/, 'a spread band');
   assert.match(svg, /class="mark-line role-mark/);
   assert.ok(svg.includes('>width=8<') && svg.includes('>width=32<'), 'one line per setting of the other swept constant');
   const html = readFileSync(written.html, 'utf8');
-  assert.equal(html.match(/<svg /g)?.length, 2);
+  assert.equal(html.match(/<svg /g)?.length, 4);
   assert.match(html, /Trials \(7\/8 done\)/);
   assert.match(html, /<li>l2=0\.01,width=32,rep1 — <span class="warn">failed<\/span><\/li>/);
 });
@@ -144,7 +144,7 @@ test('a report renders in headless Chromium (screenshot in test-output/)', async
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    for (const [dir, name, charts] of [[run, 'run-report', 3], [sweep, 'sweep-report', 2]] as const) {
+    for (const [dir, name, charts] of [[run, 'run-report', 3], [sweep, 'sweep-report', 4]] as const) {
       await page.goto(`file://${join(dir, 'report.html')}`);
       const boxes = await page.$$eval('figure.plot > svg', (svgs) =>
         svgs.map((svg) => {

@@ -56,20 +56,25 @@ test('the wasm backend initializes (not a silent cpu fallback) with the added ke
   for (const k of [...ADDED_WASM_KERNELS, ...OVERRIDDEN_WASM_KERNELS]) assert.ok(tf.getKernel(k, 'wasm'), k);
 });
 
-test('Conv2DBackpropFilter matches cpu', async () => {
+test('Conv2DBackpropFilter (added) and Conv2DBackpropInput (overridden) match cpu', async () => {
   for (const c of CONVS) {
-    const diff = await wasmVsCpu(backprop((x, f) => tf.conv2d(x, f, c.stride, c.pad), c.x, c.f, 'f'));
-    assert.ok(diff < TOLERANCE, `${JSON.stringify(c)}: ${diff}`);
+    const op = (x: tfTypes.Tensor4D, f: tfTypes.Tensor4D) => tf.conv2d(x, f, c.stride, c.pad);
+    const dFilter = await wasmVsCpu(backprop(op, c.x, c.f, 'f'));
+    const dInput = await wasmVsCpu(backprop(op, c.x, c.f, 'x'));
+    assert.ok(dFilter < TOLERANCE, `filter ${JSON.stringify(c)}: ${dFilter}`);
+    assert.ok(dInput < TOLERANCE, `input ${JSON.stringify(c)}: ${dInput}`);
   }
 });
 
-test('conv1d filter gradient (Conv2DBackpropFilter on a height-1 image) matches cpu', async () => {
+test('conv1d gradients (conv2d kernels on a height-1 image) match cpu', async () => {
   for (const [stride, pad] of [[1, 'same'], [2, 'valid'], [3, 'same']] as const) {
     const diff = await wasmVsCpu(() => {
       const x = rand([3, 11, 4], 1) as tfTypes.Tensor3D;
       const f = rand([3, 4, 5], 2) as tfTypes.Tensor3D;
       const r = tf.randomUniform(tf.conv1d(x, f, stride, pad).shape, -1, 1, 'float32', 3);
-      return tf.grad((b: tfTypes.Tensor) => tf.sum(tf.mul(tf.conv1d(x, b as tfTypes.Tensor3D, stride, pad), r)))(f);
+      const loss = (a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.sum(tf.mul(tf.conv1d(a as tfTypes.Tensor3D, b as tfTypes.Tensor3D, stride, pad), r));
+      const [dx, df] = tf.grads(loss)([x, f]);
+      return tf.concat([tf.reshape(dx!, [-1]), tf.reshape(df!, [-1])]);
     });
     assert.ok(diff < TOLERANCE, `stride ${stride} ${pad}: ${diff}`);
   }

@@ -16,7 +16,7 @@ import { entriesOf } from '@regnet/compiler';
 const EXT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ROOT = dirname(EXT);
 const VSIX = join(EXT, 'regnet.vsix');
-const INPUTS = ['package.json', 'README.md', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'syntaxes/regnet.tmLanguage.json', 'snippets/regnet.json', '.vscodeignore'];
+const INPUTS = ['package.json', 'README.md', 'images/screenshot.png', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'syntaxes/regnet.tmLanguage.json', 'snippets/regnet.json', '.vscodeignore'];
 
 let unpacked;
 let ext; // the unpacked `extension/` folder
@@ -57,6 +57,11 @@ test('the vsix holds the manifest, bundles, grammar, snippets, configuration, ic
   for (const f of ['package.json', 'README.md', 'language-configuration.json', 'dist/extension.js', 'dist/server.js', 'syntaxes/regnet.tmLanguage.json', 'snippets/regnet.json', 'images/icon.png', 'images/regnet-file.svg']) {
     assert.ok(inside.includes(f), `${f} is in the vsix (has: ${inside.join(', ')})`);
   }
+  // The README's screenshots are packaged too (relative links, shown for local installs).
+  const readme = readFileSync(join(ext, files(ext).find((f) => f.toLowerCase() === 'readme.md')), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length >= 1, 'the README shows a screenshot');
+  for (const image of images) assert.ok(inside.includes(image), `${image} (from the README) is in the vsix`);
   for (const f of inside) {
     assert.ok(!/^(src|test|scripts|node_modules)\//.test(f) && !f.endsWith('.map') && !f.endsWith('.ts'), `${f} should not be packaged`);
   }

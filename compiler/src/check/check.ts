@@ -8,6 +8,7 @@ import { parse } from '../parser/index.js';
 import type { SemanticModel, SymbolRef } from '../semantic-model.js';
 import { Constants } from './constants.js';
 import { CheckContext, type CheckOptions } from './context.js';
+import { checkAugmentations } from './augment.js';
 import { lint } from './lints.js';
 import { checkOutputSize, decideLoss, type LossDecision } from './loss.js';
 import { ModelChecker } from './model.js';
@@ -70,15 +71,17 @@ export function analyse(text: string, options: CheckOptions = {}): Analysis & { 
   return { ...analysis, diagnostics: all };
 }
 
+/** Sorted by position; a range reached twice (a `let` value used twice) is kept once, with the richest record. */
 function dedupeSymbols(symbols: SymbolRef[]): SymbolRef[] {
-  const seen = new Map<string, SymbolRef>();
-  for (const s of symbols) {
-    const key = `${s.range.start.offset}:${s.range.end.offset}`;
-    const previous = seen.get(key);
-    // Keep the richest record (e.g. a layer symbol with its shapes).
-    if (!previous || (!previous.layerInfo && s.layerInfo)) seen.set(key, s);
+  const sorted = [...symbols].sort(byPosition);
+  const out: SymbolRef[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.range.start.offset === s.range.start.offset && last.range.end.offset === s.range.end.offset) {
+      if (!last.layerInfo && s.layerInfo) out[out.length - 1] = s;
+    } else out.push(s);
   }
-  return [...seen.values()].sort(byPosition);
+  return out;
 }
 
 function keywordSymbols(ctx: CheckContext, file: RegnetFile): void {
@@ -124,7 +127,8 @@ function run(a: Analysis): void {
   if (!modelDecl || !section('data')) {
     const anchor = modelDecl?.keyword ?? section('data')?.keyword ?? ast.decls[0]?.range ?? { start: ast.range.start, end: ast.range.start };
     const missing = [!modelDecl && 'model', !section('data') && 'data'].filter(Boolean).join(' and ');
-    ctx.report('RN213', anchor, `no ${missing} block: a spec needs a model and the data it learns from (e.g. data { source: mnist() })`);
+    const example = !section('data') ? 'data { source: mnist() }' : 'model { flatten dense(10) }';
+    ctx.report('RN213', anchor, `no ${missing} block: a spec needs a model and the data it learns from (e.g. ${example})`);
   }
 
   // Data sources.
@@ -141,6 +145,7 @@ function run(a: Analysis): void {
       else a.testSource = { call, facts };
       compareSources(ctx, what, facts, call, a.sourceFacts);
     }
+    checkAugmentations(ctx, a.data.callLists.augment ?? [], a.sourceFacts, ctx.slice(source.call?.name.range ?? source.range!));
     a.model.data = {
       inputShape: a.sourceFacts.inputShape,
       classes: a.sourceFacts.classes,
@@ -163,7 +168,7 @@ function run(a: Analysis): void {
     if (!a.sourceFacts?.inputShape && !section('data') && first && first.name !== 'input') {
       ctx.report('RN405', first.layer.call.name.range, `input shape unknown: there is no data source to take it from; start the model with input(shape: [...])`);
     }
-    if (a.sourceFacts && a.graph.complete) checkOutputSize(ctx, a.layers, a.graph.outputShape, a.sourceFacts, lossCall?.name);
+    if (a.sourceFacts && a.graph.complete) checkOutputSize(ctx, a.layers, a.graph.outputShape, a.sourceFacts, lossCall?.name, modelDecl.keyword);
     if (a.graph.complete || a.layers.length > 0) {
       a.loss = decideLoss(ctx, a.layers, lossCall, a.train.written.get('loss')?.value?.range);
       a.model.lossFromLogits = a.loss?.fromLogits;

@@ -31,6 +31,8 @@ export interface ConstantEntry {
   overridden: boolean;
   /** Typed positions where it is used. */
   usedAs: ConstantUse[];
+  /** Start offsets of the recorded uses (a use reached twice is recorded once). */
+  useOffsets: Set<number>;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -116,7 +118,7 @@ export class Constants {
         value = jsonToValue(overrides[name]!, decl.value, decl.value?.range ?? decl.name.range);
         overridden = true;
       }
-      this.entries.set(name, { info: { name, decl, uses: [] }, value, overridden, usedAs: [] });
+      this.entries.set(name, { info: { name, decl, uses: [] }, value, overridden, usedAs: [], useOffsets: new Set() });
       ctx.symbol({ range: decl.name.range, kind: 'constant', constant: this.entries.get(name)!.info });
     }
     for (const name of Object.keys(overrides)) {
@@ -146,11 +148,17 @@ export class Constants {
   use(name: string, range: Range): ConstantEntry | undefined {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
-    if (!entry.info.uses.some((u) => u.start.offset === range.start.offset)) {
+    if (!entry.useOffsets.has(range.start.offset)) {
+      entry.useOffsets.add(range.start.offset);
       entry.info.uses.push(range);
       this.ctx.symbol({ range, kind: 'constant', constant: entry.info });
     }
     return entry;
+  }
+
+  /** Records a typed position the constant is used at (once per kind of position). */
+  usedAs(entry: ConstantEntry, use: ConstantUse): void {
+    if (!entry.usedAs.some((u) => u.label === use.label)) entry.usedAs.push(use);
   }
 
   private markRefs(value: Value): void {

@@ -39,8 +39,9 @@ export class CheckContext {
     return this.diagnostics.some((d) => d.severity === 'error');
   }
 
-  symbol(ref: SymbolRef): void {
+  symbol(ref: SymbolRef): SymbolRef {
     this.symbols.push(ref);
+    return ref;
   }
 
   /** The source text of a range. */

@@ -29,13 +29,12 @@ function namedArg(layer: CheckedLayer, name: string): Arg | undefined {
 }
 
 /** The range of an argument with the comma and space before it (or after it, when first). */
-function argWithSeparator(text: string, call: { args: Arg[] }, arg: Arg): Range {
+function argWithSeparator(call: { args: Arg[] }, arg: Arg): Range {
   const index = call.args.indexOf(arg);
   const prev = call.args[index - 1];
   const next = call.args[index + 1];
   if (prev) return { start: prev.range.end, end: arg.range.end };
   if (next) return { start: arg.range.start, end: next.range.start };
-  void text;
   return arg.range;
 }
 
@@ -78,7 +77,7 @@ function adamWithL2(ctx: CheckContext, input: LintInput, flat: CheckedLayer[]): 
   }
   for (const layer of layerL2) {
     const arg = namedArg(layer, 'l2');
-    if (arg) edits.push({ range: argWithSeparator(ctx.text, layer.layer.call, arg), newText: '' });
+    if (arg) edits.push({ range: argWithSeparator(layer.layer.call, arg), newText: '' });
   }
   const fix: Fix | undefined = optSetting?.value
     ? { title: `Use adamw(weight_decay: ${lambda}) instead of adam with an L2 penalty`, edits }

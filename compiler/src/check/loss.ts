@@ -80,10 +80,13 @@ function sizingLayer(layers: CheckedLayer[]): CheckedLayer | undefined {
 }
 
 /** RN402: the output must have one unit per class (one for a regression target or a binary sigmoid). */
-export function checkOutputSize(ctx: CheckContext, layers: CheckedLayer[], outputShape: number[] | undefined, facts: SourceFacts, lossKind: string | undefined): void {
+export function checkOutputSize(ctx: CheckContext, layers: CheckedLayer[], outputShape: number[] | undefined, facts: SourceFacts, lossKind: string | undefined, modelKeyword: Range): void {
   if (!outputShape || facts.classes === undefined) return;
   const layer = sizingLayer(layers);
-  if (!layer) return;
+  if (!layer) {
+    ctx.report('RN402', modelKeyword, `the model has no layers: its output is the input ${formatShape(outputShape)}, but the data has ${facts.regression ? 'a regression target' : `${facts.classes} classes`}`);
+    return;
+  }
   const range = layer.layer.call.range;
   const text = ctx.slice(range);
   const size = outputShape[outputShape.length - 1]!;

@@ -15,7 +15,6 @@ export class ModelChecker {
   ) {}
 
   model(decl: ModelDecl): CheckedLayer[] {
-    if (decl.name) this.ctx.symbol({ range: decl.name.range, kind: 'keyword', entry: getEntry('keyword', 'model') });
     return this.layers(decl.layers);
   }
 
@@ -47,8 +46,7 @@ export class ModelChecker {
     } else {
       checked.checked = this.values.checkArgs(layer.call, layer.call.name, entry, entry.name);
       // checkArgs registered a symbol for the layer's name: attach the layer's shapes to it.
-      const own = this.ctx.symbols.find((s) => s.range === layer.call.name.range);
-      if (own) own.layerInfo = checked.info;
+      if (checked.checked.symbol) checked.checked.symbol.layerInfo = checked.info;
       if (entry.block === 'layers' && !layer.block) {
         this.ctx.report('RN214', layer.call.range, `${name} needs a block of layers: ${entry.example ?? `${name} { ... }`}`);
         checked.checked.valid = false;

@@ -2,7 +2,7 @@
 import type { Call, Layer, Range, Setting } from '../ast.js';
 import type { Entry } from '../catalogue/types.js';
 import type { JsonValue } from '../ir.js';
-import type { LayerInfo } from '../semantic-model.js';
+import type { LayerInfo, SymbolRef } from '../semantic-model.js';
 
 /** A callable after argument checking: every argument resolved, defaults filled in. */
 export interface CheckedCall {
@@ -19,6 +19,8 @@ export interface CheckedCall {
   range?: Range;
   /** False when any argument was rejected: later stages then stay quiet about it. */
   valid: boolean;
+  /** The symbol recorded for the callable's name (the language server reads it). */
+  symbol?: SymbolRef;
 }
 
 export interface CheckedLayer {

@@ -145,6 +145,15 @@ export interface CallSink {
   call?: CheckedCall;
 }
 
+const positionalCache = new WeakMap<Entry, ParamDoc[]>();
+
+/** The catalogue's positional order of an entry, computed once per entry. */
+function positionalOf(entry: Entry): ParamDoc[] {
+  let list = positionalCache.get(entry);
+  if (!list) positionalCache.set(entry, (list = positionalParams(entry)));
+  return list;
+}
+
 export class ValueChecker {
   constructor(
     private readonly ctx: CheckContext,
@@ -223,7 +232,7 @@ export class ValueChecker {
         if (words.includes(value.name)) return this.shadowed(value, label, via);
         if (via?.chain.includes(value.name)) return this.cycle(value, via);
         if (!via?.synthetic) this.constants.use(value.name, value.range);
-        constant.usedAs.push({ type: { type: 'call', category }, bounds: {}, label });
+        this.constants.usedAs(constant, { type: { type: 'call', category }, bounds: {}, label });
         if (!constant.value) return undefined;
         return this.callValue(constant.value, category, label, this.through(value, constant.overridden, via));
       }
@@ -271,10 +280,9 @@ export class ValueChecker {
    */
   checkArgs(call: Call | undefined, name: Ident | NameRef, entry: Entry, label: string, via?: Via): CheckedCall {
     const synthetic = via?.synthetic ?? false;
-    if (!synthetic) {
-      this.ctx.symbol({ range: name.range, kind: entry.category === 'layer' ? 'layer' : 'callable', entry });
-    }
+    const symbol = synthetic ? undefined : this.ctx.symbol({ range: name.range, kind: entry.category === 'layer' ? 'layer' : 'callable', entry });
     const result: CheckedCall = {
+      symbol,
       name: entry.name,
       entry,
       args: {},
@@ -284,7 +292,7 @@ export class ValueChecker {
       range: via?.range ?? call?.range ?? name.range,
       valid: true,
     };
-    const positional = positionalParams(entry);
+    const positional = positionalOf(entry);
     const seen = new Map<string, Arg | undefined>();
     let sawNamed = false;
     let positionalIndex = 0;
@@ -392,7 +400,7 @@ export class ValueChecker {
     if (constant) {
       if (accepted.includes(value.name)) return this.shadowed(value, label, via);
       if (!via?.synthetic) this.constants.use(value.name, value.range);
-      constant.usedAs.push({ type, bounds, label });
+      this.constants.usedAs(constant, { type, bounds, label });
       if (!constant.value) return undefined;
       if (via?.chain.includes(value.name)) return this.cycle(value, via);
       return this.value(constant.value, type, label, bounds, this.through(value, constant.overridden, via), sink);
@@ -425,7 +433,6 @@ export class ValueChecker {
   /** RN204 (a word not accepted here), RN212 (an unknown callable) or RN205 (an undefined constant). */
   private unknownWord(value: NameRef, type: ValueType, label: string, via?: Via): void {
     const at = via?.synthetic ? via.range : value.range;
-    const categories = callCategories(type);
     if (type.type === 'call') {
       this.unknownCallable(value, type.category, label, via);
       return;
@@ -441,7 +448,6 @@ export class ValueChecker {
       );
       return;
     }
-    void categories;
     const suggestions = closestNames(value.name, this.constants.names());
     this.ctx.report(
       'RN205',

@@ -32,8 +32,12 @@ const doc = (markdown: string) => ({ kind: MarkupKind.Markdown, value: markdown 
 /** Sort groups: what is most specific to the position first. */
 const SORT = { arg: '0', value: '1', constant: '2', key: '1', snippet: '0', keyword: '1' };
 
-export function completion(analysis: Analysis, offset: number): CompletionItem[] {
-  const { context } = cursorContext(analysis.text, offset);
+/**
+ * `text` is the document now; `analysis` may be of an earlier version (only its
+ * `let` constants and block list are read), so typing never waits for a check.
+ */
+export function completion(text: string, offset: number, analysis: Analysis): CompletionItem[] {
+  const { context } = cursorContext(text, offset);
   switch (context.kind) {
     case 'top':
       return topLevel(analysis);

@@ -3,13 +3,13 @@
 // highlighted, each argument's docs.
 import { MarkupKind, type ParameterInformation, type SignatureHelp } from 'vscode-languageserver';
 import { positionalParams, signature, type Entry, type ParamDoc } from '@regnet/compiler';
-import type { Analysis } from '../documents.js';
 import { activeCall } from '../cursor-context.js';
 import { resolveCallee } from '../catalogue-lookup.js';
 import { paramMarkdown } from './hover.js';
 
-export function signatureHelp(analysis: Analysis, offset: number): SignatureHelp | null {
-  const active = activeCall(analysis.text, offset);
+/** Needs only the text: the catalogue knows every signature. */
+export function signatureHelp(text: string, offset: number): SignatureHelp | null {
+  const active = activeCall(text, offset);
   if (!active) return null;
   const entry = resolveCallee(active.call);
   if (!entry || entry.params.length === 0) return null;

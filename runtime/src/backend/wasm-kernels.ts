@@ -22,7 +22,9 @@ export const ADDED_WASM_KERNELS = [
   'UnsortedSegmentSum',
 ] as const;
 /** Wasm kernels replaced by faster compositions. */
-export const OVERRIDDEN_WASM_KERNELS = ['BatchMatMul', 'Tile'] as const;
+// (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
+// JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
+export const OVERRIDDEN_WASM_KERNELS = ['BatchMatMul', 'Tile', 'Conv2DBackpropInput'] as const;
 
 let registered = false;
 
@@ -157,9 +159,39 @@ function depthwiseBackpropFilter(tf: TF): KernelFunc {
 }
 
 /**
- * dx = correlation of dy (zeros inserted between rows/columns for stride s, then padded)
- * with the spatially flipped filter; the channel multiplier is summed out at the end.
+ * The input gradient of a convolution as a stride-1 correlation: dy with s-1 zeros inserted
+ * between rows/columns, padded by (k-1)·d - pad before (negative amounts crop), so that
+ * dx[i] = Σ_k dyPadded[i + k·d] · filter[kh-1-k] (the spatially flipped filter).
  */
+function spreadAndPadDy(tf: TF, dy: Tensor4D, g: ConvGeometry, height: number, width: number): Tensor4D {
+  const [batch, , , channels] = dy.shape;
+  let d: Tensor = dy;
+  if (g.strideH > 1 || g.strideW > 1) {
+    const spread = tf.pad(tf.reshape(dy, [batch, g.outH, 1, g.outW, 1, channels]), [
+      [0, 0], [0, 0], [0, g.strideH - 1], [0, 0], [0, g.strideW - 1], [0, 0],
+    ]);
+    d = tf.slice(
+      tf.reshape(spread, [batch, g.outH * g.strideH, g.outW * g.strideW, channels]),
+      [0, 0, 0, 0],
+      [batch, (g.outH - 1) * g.strideH + 1, (g.outW - 1) * g.strideW + 1, channels],
+    );
+  }
+  const reachH = (g.kh - 1) * g.dilationH;
+  const reachW = (g.kw - 1) * g.dilationW;
+  const [, dH, dW] = d.shape as number[];
+  const beforeH = reachH - g.padTop;
+  const beforeW = reachW - g.padLeft;
+  const afterH = height + reachH - beforeH - dH!;
+  const afterW = width + reachW - beforeW - dW!;
+  // Negative amounts (rows dy never reaches) become crops.
+  if (beforeH > 0 || afterH > 0 || beforeW > 0 || afterW > 0) {
+    d = tf.pad(d, [[0, 0], [Math.max(0, beforeH), Math.max(0, afterH)], [Math.max(0, beforeW), Math.max(0, afterW)], [0, 0]]);
+  }
+  if (beforeH >= 0 && afterH >= 0 && beforeW >= 0 && afterW >= 0) return d as Tensor4D;
+  return tf.slice(d, [0, Math.max(0, -beforeH), Math.max(0, -beforeW), 0], [batch, height + reachH, width + reachW, channels]) as Tensor4D;
+}
+
+/** Depthwise input gradient: the flipped filter per channel; the channel multiplier is summed out. */
 function depthwiseBackpropInput(tf: TF): KernelFunc {
   return ({ inputs, attrs }) => {
     const { strides, dilations, pad, dimRoundingMode, inputShape } =
@@ -170,35 +202,34 @@ function depthwiseBackpropInput(tf: TF): KernelFunc {
       const g = geometry(tf, inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, true);
       const [batch, height, width, channels] = inputShape;
       const multiplier = filter.shape[3];
-      const outChannels = channels * multiplier;
-      let d: Tensor = dy;
-      if (g.strideH > 1 || g.strideW > 1) {
-        const spread = tf.pad(tf.reshape(dy, [batch, g.outH, 1, g.outW, 1, outChannels]), [
-          [0, 0], [0, 0], [0, g.strideH - 1], [0, 0], [0, g.strideW - 1], [0, 0],
-        ]);
-        d = tf.slice(
-          tf.reshape(spread, [batch, g.outH * g.strideH, g.outW * g.strideW, outChannels]),
-          [0, 0, 0, 0],
-          [batch, (g.outH - 1) * g.strideH + 1, (g.outW - 1) * g.strideW + 1, outChannels],
-        );
-      }
-      const reachH = (g.kh - 1) * g.dilationH;
-      const reachW = (g.kw - 1) * g.dilationW;
-      const [, dH, dW] = d.shape as number[];
-      const beforeH = reachH - g.padTop;
-      const beforeW = reachW - g.padLeft;
-      const afterH = height + reachH - beforeH - dH!;
-      const afterW = width + reachW - beforeW - dW!;
-      // Negative amounts (rows dy never reaches) become crops.
-      d = tf.pad(d, [[0, 0], [Math.max(0, beforeH), Math.max(0, afterH)], [Math.max(0, beforeW), Math.max(0, afterW)], [0, 0]]);
-      d = tf.slice(
-        d,
-        [0, Math.max(0, -beforeH), Math.max(0, -beforeW), 0],
-        [batch, height + reachH, width + reachW, outChannels],
-      );
-      const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [g.kh, g.kw, outChannels, 1]) as Tensor4D;
-      const full = tf.depthwiseConv2d(d as Tensor4D, flipped, 1, 'valid', 'NHWC', [g.dilationH, g.dilationW]);
+      const d = spreadAndPadDy(tf, dy, g, height, width);
+      const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [g.kh, g.kw, channels * multiplier, 1]) as Tensor4D;
+      const full = tf.depthwiseConv2d(d, flipped, 1, 'valid', 'NHWC', [g.dilationH, g.dilationW]);
       return tf.sum(tf.reshape(full, [batch, height, width, channels, multiplier]), 4);
+    });
+  };
+}
+
+/**
+ * Conv2D input gradient through XNNPACK's fast Conv2D (wasm's own Conv2DBackpropInput is a
+ * plain loop, the slowest kernel of a convnet step): correlate the spread, padded dy with the
+ * flipped filter whose in/out channels are swapped.
+ */
+function conv2dBackpropInput(tf: TF): KernelFunc {
+  return ({ inputs, attrs }) => {
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tfTypes.Conv2DBackpropInputAttrs;
+    return tf.tidy(() => {
+      let dy = asTensor(tf, inputs.dy) as Tensor4D;
+      const filter = asTensor(tf, inputs.filter) as Tensor4D;
+      const nhwcShape = (dataFormat === 'NCHW'
+        ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]]
+        : inputShape) as [number, number, number, number];
+      if (dataFormat === 'NCHW') dy = tf.transpose(dy, [0, 2, 3, 1]);
+      const g = geometry(tf, nhwcShape, filter.shape, strides, 1, pad, dimRoundingMode, false);
+      const d = spreadAndPadDy(tf, dy, g, nhwcShape[1], nhwcShape[2]);
+      const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
+      const dx = tf.conv2d(d, flipped, 1, 'valid');
+      return dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
     });
   };
 }
@@ -277,23 +308,48 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
+const originals = new Map<string, KernelFunc>();
+const replacements = new Map<string, KernelFunc>();
+
+function install(tf: TF, kernelName: string, kernelFunc: KernelFunc): void {
+  if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
+  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+}
+
 /** Registers the added and overriding kernels on the wasm backend; idempotent. */
 export function registerWasmKernels(tf: TF): void {
   if (registered) return;
-  const add = (kernelName: string, kernelFunc: KernelFunc) => {
-    if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
-    tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
-  };
-  const original = (name: string): KernelFunc => {
+  for (const name of OVERRIDDEN_WASM_KERNELS) {
     const k = tf.getKernel(name, BACKEND);
     if (k == null) throw new Error(`wasm backend has no ${name} kernel to override`);
-    return k.kernelFunc;
-  };
-  add('Conv2DBackpropFilter', conv2dBackpropFilter(tf));
-  add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf));
-  add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput(tf));
-  add('UnsortedSegmentSum', unsortedSegmentSum(tf));
-  add('BatchMatMul', batchMatMul(tf, original('BatchMatMul')));
-  add('Tile', tile(tf, original('Tile')));
+    originals.set(name, k.kernelFunc);
+  }
+  const original = (name: string) => originals.get(name)!;
+  const kernels: [string, KernelFunc][] = [
+    ['Conv2DBackpropFilter', conv2dBackpropFilter(tf)],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf)],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput(tf)],
+    ['UnsortedSegmentSum', unsortedSegmentSum(tf)],
+    ['BatchMatMul', batchMatMul(tf, original('BatchMatMul'))],
+    ['Tile', tile(tf, original('Tile'))],
+    ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
+  ];
+  for (const [name, func] of kernels) {
+    replacements.set(name, func);
+    install(tf, name, func);
+  }
   registered = true;
+}
+
+/**
+ * Switches the speed overrides (not the added kernels) on or off, e.g. to measure them;
+ * on by default once registerWasmKernels ran.
+ */
+export function useWasmOverrides(tf: TF, enabled: boolean, names: readonly string[] = OVERRIDDEN_WASM_KERNELS): void {
+  if (!registered) throw new Error('registerWasmKernels has not run (initBackend selects wasm first)');
+  for (const name of names) {
+    const func = (enabled ? replacements : originals).get(name);
+    if (!func) throw new Error(`${name} is not an overridden wasm kernel (${OVERRIDDEN_WASM_KERNELS.join(', ')})`);
+    install(tf, name, func);
+  }
 }

@@ -77,7 +77,7 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
     },
   });
   return {
-    name: `sweep-${param}`,
+    name: `sweep-${param}-${metric}`,
     title: `${metric} against ${param}`,
     spec: {
       $schema: SCHEMA,
@@ -95,10 +95,11 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
   };
 }
 
+/** Per swept constant: the headline metric (accuracy when measured) and the loss. */
 export function sweepPlots(results: SweepResults): Plot[] {
-  const metric = headlineMetric(results);
+  const metrics = [...new Set([headlineMetric(results), 'loss'])];
   const swept = Object.keys(results.manifest.params).filter((p) => results.manifest.params[p].length > 1);
-  // A sweep of repeats only (nothing varied) still gets one chart, on its single value.
+  // A sweep of repeats only (nothing varied) still gets charts, on its single value.
   const params = swept.length > 0 ? swept : Object.keys(results.manifest.params).slice(0, 1);
-  return params.map((p) => sweepPlot(results, p, metric));
+  return params.flatMap((p) => metrics.map((m) => sweepPlot(results, p, m)));
 }

@@ -6,7 +6,7 @@ import { RUN_FILES, RunDir, readJson, writeFileAtomic, type RunSummary } from '.
 import { formatNumber, metricKeys } from '../run/progress.js';
 import { valueText } from '../run/value-text.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
-import { collectResults, columnTitle, headlineColumns, type SweepResults } from '../run/sweep-results.js';
+import { collectResults, columnTitle, formatStat, headlineColumns, type SweepResults } from '../run/sweep-results.js';
 import { escapeHtml, figures, page, table, type Section } from './html.js';
 import { renderSvg } from './render.js';
 import { runPlots, type Plot } from './run-plots.js';
@@ -129,12 +129,7 @@ export async function writeSweepReport(dir: string, results: SweepResults): Prom
   const rows = results.rows.map((row) => [
     ...params.map((p) => valueText(row.values[p])),
     `${row.done}/${row.trials}`,
-    ...columns.map((c) => {
-      const s = row.stats[c];
-      if (!s) return '–';
-      const digits = c === 'seconds' || c === 'epochs' ? 1 : 4;
-      return s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits);
-    }),
+    ...columns.map((c) => formatStat(row.stats[c], c)),
   ]);
   const sections: Section[] = [
     { title: 'Plots', html: figures(rendered) },

@@ -31,7 +31,7 @@ export interface SweepManifest {
 
 /** A folder-safe rendering of one value (no path separators or spaces). */
 function valueSlug(value: JsonValue): string {
-  return valueText(value).replace(/\s+/g, '').replace(/[^A-Za-z0-9._+\-=[\],]/g, '_');
+  return (typeof value === 'string' ? value : valueText(value)).replace(/\s+/g, '').replace(/[^A-Za-z0-9._+\-=[\],]/g, '_');
 }
 
 /** The key naming a configuration, e.g. `l2=0.001,l1=0`. */

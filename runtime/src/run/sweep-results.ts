@@ -121,6 +121,11 @@ export function collectResults(sweepDir: string, manifest: SweepManifest, failed
   return { manifest, trials, rows, columns };
 }
 
+/** Strings as themselves (a path, a word), other values as the language writes them. */
+function csvValue(value: JsonValue): string {
+  return typeof value === 'string' ? value : valueText(value);
+}
+
 function csvCell(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -132,7 +137,7 @@ export function resultsCsv(results: SweepResults): string {
   const lines = [header.map(csvCell).join(',')];
   for (const row of results.rows) {
     const cells = [
-      ...params.map((p) => valueText(row.values[p])),
+      ...params.map((p) => csvValue(row.values[p])),
       String(row.trials),
       String(row.done),
       String(row.failed),
@@ -146,11 +151,12 @@ export function resultsCsv(results: SweepResults): string {
   return lines.join('\n') + '\n';
 }
 
-function formatStat(s: Stat | undefined, column: string): string {
+/** `0.9123 ± 0.0100` (mean ± std over repeats), or the mean alone for one repeat. */
+export function formatStat(s: Stat | undefined, column: string): string {
   if (!s) return '–';
-  const digits = column === 'seconds' ? 1 : column === 'epochs' ? 1 : 4;
-  const mean = s.mean.toFixed(digits);
-  return s.n > 1 ? `${mean} ± ${s.std.toFixed(digits)}` : mean;
+  const digits = column === 'seconds' || column === 'epochs' ? 1 : 4;
+  const format = (v: number) => (column === 'epochs' && Number.isInteger(v) ? String(v) : v.toFixed(digits));
+  return s.n > 1 ? `${format(s.mean)} ± ${format(s.std)}` : format(s.mean);
 }
 
 /** Which columns a person reads first: the accuracy-like metric (or the loss) of each group, epochs, time. */

@@ -15,7 +15,7 @@ import { UsageError } from '../cli/errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { RUN_FILES, RunDir, writeJsonAtomic, type RunSummary } from './run-dir.js';
 import { SWEEP_MANIFEST, planTrials, type SweepManifest, type Trial } from './sweep-plan.js';
-import { collectResults, columnTitle, headlineColumns, writeResults } from './sweep-results.js';
+import { collectResults, columnTitle, formatStat, headlineColumns, writeResults } from './sweep-results.js';
 import { valueText } from './value-text.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 
@@ -218,10 +218,7 @@ function summaryTable(results: ReturnType<typeof collectResults>): string {
       [
         ...params.map((p) => valueText(row.values[p])),
         `${row.done}/${row.trials}`,
-        ...columns.map((c) => {
-          const s = row.stats[c];
-          return s ? (s.n > 1 ? `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}` : s.mean.toFixed(4)) : '-';
-        }),
+        ...columns.map((c) => formatStat(row.stats[c], c)),
       ],
     );
   }

@@ -77,24 +77,32 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` until it returns a truthy value; throws `what` (with the last value seen) after `timeout` ms. */
-export async function waitFor(what, probe, { timeout = 15000, interval = 150 } = {}) {
+/**
+ * Polls `probe` until it returns a truthy value and returns that value. After `timeout`
+ * ms it throws, naming `what` and showing `seen()` (what the page showed instead). A probe
+ * that throws `new GiveUp(...)` ends the wait at once (e.g. the command already failed).
+ */
+export async function waitFor(what, probe, { timeout = 15000, interval = 150, seen } = {}) {
   const deadline = Date.now() + timeout;
-  let last;
+  let lastError;
   for (;;) {
     try {
-      last = await probe();
-      if (last) return last;
+      const value = await probe();
+      if (value) return value;
     } catch (err) {
-      last = err;
+      if (err instanceof GiveUp) throw err;
+      lastError = err;
     }
     if (Date.now() > deadline) {
-      const seen = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeout} ms waiting for ${what} (last seen: ${String(seen).slice(0, 600)})`);
+      const shown = seen ? await seen().catch((e) => `(unreadable: ${e.message})`) : lastError?.message;
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${shown === undefined ? '' : ` (seen: ${String(shown).slice(-1500)})`}`);
     }
     await sleep(interval);
   }
 }
+
+/** Thrown by a waitFor probe to stop waiting: the awaited state can no longer come. */
+export class GiveUp extends Error {}
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -114,6 +122,7 @@ const DEFAULT_SETTINGS = {
   'window.restoreWindows': 'none',
   'chat.commandCenter.enabled': false,
   'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false, // its pinned lines would cover the lines being clicked
   'git.enabled': false,
   'git.autoRepositoryDetection': false,
   'github.gitAuthentication': false,
@@ -124,12 +133,13 @@ export class VSCodeSession {
   /**
    * Starts code-server on a free loopback port with the given .vsix installed and
    * `files` (paths) copied into a fresh workspace folder, then opens that folder in
-   * Chromium. `settings` are added to the user settings.
+   * Chromium. `settings` are added to the user settings; `viewport` and `deviceScaleFactor`
+   * set the page size and the pixels per CSS pixel of screenshots.
    */
-  static async start({ vsix, files = [], settings = {}, viewport = { width: 1280, height: 800 } } = {}) {
+  static async start({ vsix, files = [], settings = {}, viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
     const session = new VSCodeSession();
     try {
-      await session.#start({ vsix, files, settings, viewport });
+      await session.#start({ vsix, files, settings, viewport, deviceScaleFactor });
     } catch (err) {
       await session.stop();
       throw err;
@@ -164,7 +174,7 @@ export class VSCodeSession {
     };
   }
 
-  async #start({ vsix, files, settings, viewport }) {
+  async #start({ vsix, files, settings, viewport, deviceScaleFactor }) {
     for (const d of [this.workspace, join(this.userData, 'User'), this.extensionsDir, join(this.home, 'run')]) {
       mkdirSync(d, { recursive: true });
     }
@@ -225,7 +235,7 @@ export class VSCodeSession {
         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
       ],
     });
-    const context = await this.browser.newContext({ viewport });
+    const context = await this.browser.newContext({ viewport, deviceScaleFactor });
     // Let the editor read the clipboard (copying terminal text, etc.) without a prompt.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url }).catch(() => {});
     this.page = await context.newPage();
@@ -318,12 +328,30 @@ export class VSCodeSession {
 
   // ---------------------------------------------------------------- workbench
 
-  /** Opens `name` from the workspace root through the explorer and waits for its editor. */
+  /**
+   * Opens `name` (in the workspace root) with a click in the explorer, or through Quick
+   * Open when the side bar is closed, and waits for its editor.
+   */
   async openFile(name) {
-    const row = this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) });
-    await row.first().click({ timeout: 15000 });
+    const row = this.page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) })
+      .first();
+    if (await row.isVisible().catch(() => false)) {
+      await row.click();
+    } else {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(name); // without the `>` prefix, Quick Open searches files
+      await this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name })
+        .first()
+        .waitFor({ timeout: 10000 });
+      await this.page.keyboard.press('Enter');
+    }
     await this.page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 15000 });
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+    await this.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
   }
 
   /** The language mode shown in the status bar (e.g. "RegNet"). */
@@ -361,7 +389,7 @@ export class VSCodeSession {
   /** Closes the bottom panel (Problems, Output, Terminal) if it is open. */
   async closePanel() {
     if (await this.page.locator('.part.panel').isVisible().catch(() => false)) {
-      await this.runCommand('View: Close Panel');
+      await this.runCommand('View: Hide Panel');
     }
   }
 
