@@ -39,7 +39,7 @@ test('a small convnet with batchnorm trains on wasm', () => {
   const spec = writeSpec(
     dir,
     'convnet.regnet',
-    `model convnet {\n  conv2d(8, kernel: 3)\n  batchnorm\n  relu\n  maxpool(2)\n  conv2d(16, kernel: 3)\n  batchnorm\n  relu\n  maxpool(2)\n  flatten\n  dense(10)\n}\ndata {\n  source: mnist()\n  subset: 1000\n  validation: 0.1\n}\ntrain {\n  epochs: 3\n  batch_size: 32\n  optimizer: adam(lr: 0.003)\n  seed: 2\n}\n`,
+    `model convnet {\n  conv2d(8, kernel: 3)\n  batchnorm(momentum: 0.9)\n  relu\n  maxpool(2)\n  conv2d(16, kernel: 3)\n  batchnorm(momentum: 0.9)\n  relu\n  maxpool(2)\n  flatten\n  dense(10)\n}\ndata {\n  source: mnist()\n  subset: 1000\n  validation: 0.1\n}\ntrain {\n  epochs: 3\n  batch_size: 32\n  optimizer: adam(lr: 0.003)\n  seed: 2\n}\n`,
   );
   const out = join(dir, 'run');
   const r = regnetc(['train', spec, '--out', out, '--backend', 'wasm', '--no-report']);

@@ -23,6 +23,7 @@ export const RUN_FILES = {
   state: 'state',
   stateJson: join('state', 'state.json'),
   stateModel: join('state', 'model'),
+  stateBin: join('state', 'arrays.f32'),
   report: 'report.html',
   plots: 'plots',
 } as const;
@@ -76,6 +77,10 @@ export interface SavedState {
   /** Epoch whose weights model/ holds (best checkpoint on disk). */
   model_epoch?: number;
 }
+
+/** Number arrays at least this long are stored in state/arrays.f32 (when float32-exact). */
+const BINARY_MIN = 64;
+const F32_REF = '$f32';
 
 /** Writes `data` to `path` via a temp file in the same folder and a rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -157,12 +162,52 @@ export class RunDir {
     return this.exists(RUN_FILES.summary) ? readJson<RunSummary>(this.file(RUN_FILES.summary)) : undefined;
   }
 
+  /**
+   * Saves the resumable state. Large number arrays (optimizer slots: millions of
+   * values for a wide MLP) go to a binary float32 file beside the JSON, which only
+   * references them: JSON would be ten times larger and slow to write every epoch.
+   */
   writeState(state: SavedState): void {
-    writeJsonAtomic(this.file(RUN_FILES.stateJson), state);
+    const chunks: Float32Array[] = [];
+    let offset = 0;
+    const json = JSON.stringify(state, (_key, value: unknown) => {
+      if (Array.isArray(value) && value.length >= BINARY_MIN && value.every((v) => typeof v === 'number')) {
+        const data = Float32Array.from(value as number[]);
+        if (data.every((v, i) => v === (value as number[])[i])) {
+          chunks.push(data);
+          offset += data.length;
+          return { [F32_REF]: [offset - data.length, data.length] };
+        }
+      }
+      return value;
+    });
+    const bytes = new Uint8Array(offset * 4);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), at);
+      at += chunk.byteLength;
+    }
+    // The binary file first: state.json names it, so a reader never sees JSON without its data.
+    writeFileAtomic(this.file(RUN_FILES.stateBin), bytes);
+    writeFileAtomic(this.file(RUN_FILES.stateJson), json + '\n');
   }
 
   readState(): SavedState | undefined {
-    return this.exists(RUN_FILES.stateJson) ? readJson<SavedState>(this.file(RUN_FILES.stateJson)) : undefined;
+    if (!this.exists(RUN_FILES.stateJson)) return undefined;
+    const text = readFileSync(this.file(RUN_FILES.stateJson), 'utf8');
+    const buffer = this.exists(RUN_FILES.stateBin) ? readFileSync(this.file(RUN_FILES.stateBin)) : Buffer.alloc(0);
+    // Float32Array views need 4-byte alignment; Node's pooled Buffers may not have it.
+    const data =
+      buffer.byteOffset % 4 === 0
+        ? new Float32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.byteLength / 4))
+        : new Float32Array(Uint8Array.from(buffer).buffer);
+    return JSON.parse(text, (_key, value: unknown) => {
+      if (value && typeof value === 'object' && !Array.isArray(value) && F32_REF in value) {
+        const [start, length] = (value as Record<string, [number, number]>)[F32_REF]!;
+        return Array.from(data.subarray(start, start + length));
+      }
+      return value;
+    }) as SavedState;
   }
 
   /** A run is complete when its summary says it ended for a reason other than Ctrl-C. */

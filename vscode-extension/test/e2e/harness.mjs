@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 export const fixturesDir = join(here, 'fixtures');
 export const outputDir = join(repoRoot, 'test-output', 'e2e');
-const codeServerBin = join(repoRoot, '.e2e-tools', 'node_modules', '.bin', 'code-server');
+const codeServerBin = process.env.REGNET_CODE_SERVER ?? join(repoRoot, '.e2e-tools', 'node_modules', '.bin', 'code-server');
 const chromiumBin = process.env.REGNET_CHROMIUM ?? '/usr/bin/chromium';
 const INSTALL_HINT = 'install with `bash scripts/install-editor-clients.sh`';
 
@@ -44,19 +44,34 @@ export async function skipUnlessClients(t) {
   return true;
 }
 
+const extensionDir = join(repoRoot, 'vscode-extension');
+// What goes into the .vsix (see vscode-extension/.vscodeignore).
+const PACKAGED = ['package.json', 'README.md', 'language-configuration.json', '.vscodeignore', 'dist', 'syntaxes', 'snippets', 'images'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
 /**
- * Packages the extension with its own script (`npm run package -w vscode-extension`,
- * which writes vscode-extension/regnet.vsix) and returns a private copy of the .vsix.
+ * Returns a private copy of the extension's .vsix, packaged by its own script
+ * (`npm run package -w vscode-extension`, writing vscode-extension/regnet.vsix) unless
+ * that file is already newer than everything that goes into it.
  */
 export function packageExtension(intoDir) {
-  const result = spawnSync('npm', ['run', 'package', '-w', 'vscode-extension'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const vsix = join(repoRoot, 'vscode-extension', 'regnet.vsix');
-  if (result.status !== 0 || !existsSync(vsix)) {
-    throw new Error(`packaging the extension failed (npm run package -w vscode-extension):\n${result.stdout}\n${result.stderr}`);
+  const vsix = join(extensionDir, 'regnet.vsix');
+  const fresh = existsSync(vsix) && statSync(vsix).mtimeMs >= Math.max(...PACKAGED.map((f) => newestMtime(join(extensionDir, f))));
+  if (!fresh) {
+    const result = spawnSync('npm', ['run', 'package', '-w', 'vscode-extension'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (result.status !== 0 || !existsSync(vsix)) {
+      throw new Error(`packaging the extension failed (npm run package -w vscode-extension):\n${result.stdout}\n${result.stderr}`);
+    }
   }
   const copy = join(intoDir, 'regnet.vsix');
   cpSync(vsix, copy);
@@ -156,8 +171,6 @@ export class VSCodeSession {
   serverLog = '';
   browser;
   page;
-  /** The name of the step being run, for failure messages. */
-  currentStep = '';
 
   get env() {
     const h = this.home;
@@ -169,8 +182,6 @@ export class VSCodeSession {
       XDG_CACHE_HOME: join(h, '.cache'),
       XDG_STATE_HOME: join(h, '.local', 'state'),
       XDG_RUNTIME_DIR: join(h, 'run'),
-      // The repository's tools (regnetc) resolve from the terminal like after `npm install`.
-      PATH: `${join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`,
     };
   }
 
@@ -236,8 +247,6 @@ export class VSCodeSession {
       ],
     });
     const context = await this.browser.newContext({ viewport, deviceScaleFactor });
-    // Let the editor read the clipboard (copying terminal text, etc.) without a prompt.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url }).catch(() => {});
     this.page = await context.newPage();
     await this.page.goto(`${url}/?folder=${encodeURIComponent(this.workspace)}`);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
@@ -279,7 +288,6 @@ export class VSCodeSession {
    * logs are kept under test-output/e2e/<scenario>/ and the error names the step.
    */
   async step(scenario, name, fn) {
-    this.currentStep = name;
     try {
       return await fn();
     } catch (err) {
@@ -359,17 +367,12 @@ export class VSCodeSession {
     return (await this.page.locator('#status\\.editor\\.mode').innerText()).trim();
   }
 
-  /** aria-label of the status bar's problems item, e.g. "Errors: 1, Warnings: 0"... */
-  async problemsStatus() {
-    const item = this.page.locator('#status\\.problems');
-    const label = (await item.getAttribute('aria-label')) ?? '';
-    const inner = await item.locator('a, .statusbar-item-label').first().getAttribute('aria-label').catch(() => null);
-    return `${label} ${inner ?? ''}`.trim();
-  }
-
-  /** Counts of errors and warnings from the status bar. */
+  /**
+   * Counts of errors and warnings from the status bar's problems item, whose aria-label
+   * names the non-zero counts ("Errors: 1", "Warnings: 1, Infos: 1"...).
+   */
   async problemCounts() {
-    const text = await this.problemsStatus();
+    const text = (await this.page.locator('#status\\.problems').getAttribute('aria-label')) ?? '';
     const num = (re) => Number(re.exec(text)?.[1] ?? 0);
     return { errors: num(/Errors?:\s*(\d+)/i), warnings: num(/Warnings?:\s*(\d+)/i), text };
   }
@@ -439,12 +442,7 @@ export class VSCodeSession {
 
   /** The active editor's text as rendered (the fixtures are short enough to be fully visible). */
   async documentText() {
-    return this.page.evaluate(() => {
-      const editor = document.querySelector('.part.editor .editor-instance .monaco-editor');
-      const lines = [...editor.querySelectorAll('.view-lines .view-line')];
-      lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
-    });
+    return (await this.visibleLines()).join('\n');
   }
 
   /**
@@ -539,7 +537,7 @@ export class VSCodeSession {
     );
   }
 
-  /** Puts the cursor at a word (a click on its left half, so the word stays under the caret). */
+  /** Clicks at the start of a word (`where`: 'start', 'end', or 'after' its last character), placing the caret there. */
   async clickWord(lineText, word, { occurrence = 0, where = 'start' } = {}) {
     const b = await this.wordBox(lineText, word, { occurrence });
     const x = where === 'end' ? b.x + b.width - 1 : where === 'after' ? b.x + b.width + 1 : b.x + 1;
@@ -593,7 +591,7 @@ export class VSCodeSession {
   /** The integrated terminal's rows as text (DOM renderer, see DEFAULT_SETTINGS). */
   async terminalText() {
     return this.page.evaluate(() =>
-      [...document.querySelectorAll('.terminal-wrapper.active .xterm-rows > div, .xterm .xterm-rows > div')]
+      [...document.querySelectorAll('.part.panel .xterm .xterm-rows > div')]
         .map((row) => row.textContent.replace(/\u00a0/g, ' '))
         .join('\n'),
     );
