@@ -25,5 +25,7 @@ for (const pkg of packages) {
 const selected = files
   .filter((f) => !f.endsWith('.ts'))
   .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
+// A hung test must not hang CI: the whole run is bounded.
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit', timeout: 60 * 60 * 1000 });
+if (result.error) console.error(`test run stopped: ${result.error.message}`);
 process.exit(result.status ?? 1);

@@ -259,7 +259,14 @@ describe('completion', () => {
   });
 
   test('list elements: metrics', async () => {
-    assert.deepEqual(labels(await complete('train {\n  metrics: [|]\n}\n')), ['accuracy', 'mae', 'mse']);
+    const metrics = await complete('train {\n  metrics: [|]\n}\n');
+    assert.deepEqual(labels(metrics), ['accuracy', 'mae', 'mse']);
+    // `accuracy` is documented as the metric here, not as the early-stopping monitor word.
+    assert.deepEqual(metrics.find((i) => i.label === 'accuracy')!.documentation, { kind: 'markdown', value: renderMarkdown(getEntry('metric', 'accuracy')!) });
+    const monitor = await complete('train {\n  early_stopping {\n    monitor: |\n  }\n}\n');
+    assert.deepEqual(monitor.find((i) => i.label === 'accuracy')!.documentation, { kind: 'markdown', value: renderMarkdown(getEntry('enum-word', 'accuracy')!) });
+    // `metrics: ` without the bracket inserts the list.
+    assert.equal((await complete('train {\n  metrics: |\n}\n')).find((i) => i.label === 'mae')!.insertText, '[mae]');
   });
 
   test('sweep keys are the let constants not yet swept', async () => {

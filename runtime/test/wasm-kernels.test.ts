@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
-import { ADDED_WASM_KERNELS, OVERRIDDEN_WASM_KERNELS } from '../src/backend/wasm-kernels.js';
+import { ADDED_WASM_KERNELS, OVERRIDDEN_WASM_KERNELS, registerCpuKernels, useKernelOverrides } from '../src/backend/wasm-kernels.js';
 
 const { tf, name } = await initBackend('wasm');
 const TOLERANCE = 1e-4;
@@ -159,4 +159,24 @@ test('a convnet training step gives the same gradients on wasm and cpu', async (
     return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
   });
   assert.ok(diff < TOLERANCE, `${diff}`);
+});
+
+test("cpu's Conv2DBackpropFilter override equals cpu's original kernel", async () => {
+  registerCpuKernels(tf);
+  await tf.setBackend('cpu');
+  try {
+    for (const c of CONVS) {
+      const grad = backprop((x, f) => tf.conv2d(x, f, c.stride, c.pad), c.x, c.f, 'f');
+      useKernelOverrides(tf, 'cpu', false);
+      const original = tf.tidy(grad);
+      useKernelOverrides(tf, 'cpu', true);
+      const replaced = tf.tidy(grad);
+      const diff = tf.max(tf.abs(tf.sub(original, replaced))).dataSync()[0]!;
+      assert.ok(diff < TOLERANCE, `${JSON.stringify(c)}: ${diff}`);
+      tf.dispose([original, replaced]);
+    }
+  } finally {
+    useKernelOverrides(tf, 'cpu', false);
+    await tf.setBackend('wasm');
+  }
 });

@@ -243,7 +243,8 @@ export class SectionChecker {
         let json: JsonValue | undefined;
         if (constant.usedAs.length === 0) json = literalJson(item);
         const seen = new Set<string>();
-        for (const use of constant.usedAs) {
+        // A copy: checking a value that refers to the constant itself records another use.
+        for (const use of [...constant.usedAs]) {
           const key = JSON.stringify(use.type) + use.label;
           if (seen.has(key)) continue;
           seen.add(key);

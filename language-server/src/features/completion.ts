@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import {
   entriesOf,
+  findEntries,
   getEntry,
   positionalParams,
   renderMarkdown,
@@ -176,9 +177,27 @@ function constants(analysis: Analysis): ConstantItem[] {
   return out;
 }
 
+/** The name of the place a value is written at (`activation`, `metrics`), to pick the right docs. */
+function ownerKey(owner: Owner): string | undefined {
+  if (owner.kind === 'setting') return owner.key;
+  if (owner.kind === 'arg') return owner.name;
+  return undefined;
+}
+
+/** An enum word's docs: the entry of the word list used at that place (`accuracy` as a metric, not a monitor). */
+function enumEntry(word: string, key: string | undefined): Entry | undefined {
+  const candidates = findEntries(word).filter((e) => e.category === 'enum-word' || e.category === 'metric');
+  return (
+    candidates.find((e) => key !== undefined && e.groups?.includes(key)) ??
+    (key === 'metrics' ? candidates.find((e) => e.category === 'metric') : undefined) ??
+    candidates.find((e) => e.category === 'enum-word') ??
+    candidates[0]
+  );
+}
+
 function values(analysis: Analysis, owner: Owner): CompletionItem[] {
   const type = ownerType(owner);
-  const items = typeItems(type, false);
+  const items = typeItems(type, false, ownerKey(owner));
   const self = owner.kind === 'let' ? owner.name : undefined;
   for (const c of constants(analysis)) {
     if (c.name === self) continue;
@@ -208,12 +227,12 @@ function boolItems(wrap = false): CompletionItem[] {
 }
 
 /** The items a value of `type` can be: enum words, callables, true/false. */
-function typeItems(type: ValueType | undefined, wrapInList: boolean): CompletionItem[] {
+function typeItems(type: ValueType | undefined, wrapInList: boolean, key?: string): CompletionItem[] {
   if (!type) return [];
   switch (type.type) {
     case 'enum':
       return type.values.map((word) => {
-        const entry = getEntry('enum-word', word);
+        const entry = enumEntry(word, key);
         return {
           label: word,
           kind: CompletionItemKind.EnumMember,
@@ -230,10 +249,10 @@ function typeItems(type: ValueType | undefined, wrapInList: boolean): Completion
         callableItem(e, e.category === 'layer' ? CompletionItemKind.Class : CompletionItemKind.Function, SORT.value, wrapInList),
       );
     case 'union':
-      return type.of.flatMap((t) => typeItems(t, wrapInList));
+      return type.of.flatMap((t) => typeItems(t, wrapInList, key));
     case 'list':
       // `metrics: ` -> `[accuracy]`
-      return typeItems(type.of, true);
+      return typeItems(type.of, true, key);
     default:
       return [];
   }

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TF } from '../contracts.js';
-import { registerWasmKernels } from './wasm-kernels.js';
+import { registerCpuKernels, registerWasmKernels } from './wasm-kernels.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -120,6 +120,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Selec
       );
     }
   }
-  if (await activate(tf, 'cpu')) return { tf, name: 'cpu' };
+  if (await activate(tf, 'cpu')) {
+    registerCpuKernels(tf);
+    return { tf, name: 'cpu' };
+  }
   throw new BackendUnavailableError(choice, `no TensorFlow.js backend could be initialized (cpu failed too)`);
 }

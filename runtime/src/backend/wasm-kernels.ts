@@ -1,8 +1,8 @@
 // Kernels the wasm backend lacks but training needs, composed from kernels it has,
-// plus overrides of wasm kernels that are correct but slow in the shapes training uses.
-// Each kernel body runs tfjs ops: while a kernel runs, the engine does not record to
-// the gradient tape, so these compositions are invisible to autodiff (the gradient of
-// the kernel that needed them is what is being computed).
+// plus overrides of kernels that are correct but slow in the shapes training uses (on wasm,
+// and cpu's Conv2DBackpropFilter). Each kernel body runs tfjs ops: while a kernel runs, the
+// engine does not record to the gradient tape, so these compositions are invisible to
+// autodiff (the gradient of the kernel that needed them is what is being computed).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
 
@@ -308,23 +308,32 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
+/** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
+export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
+
+/** Original and replacement kernel functions, by `backend/kernel`. */
 const originals = new Map<string, KernelFunc>();
 const replacements = new Map<string, KernelFunc>();
+let cpuRegistered = false;
 
-function install(tf: TF, kernelName: string, kernelFunc: KernelFunc): void {
-  if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
-  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+function install(tf: TF, backendName: string, kernelName: string, kernelFunc: KernelFunc): void {
+  if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({ kernelName, backendName, kernelFunc });
+}
+
+function rememberOriginals(tf: TF, backendName: string, names: readonly string[]): void {
+  for (const name of names) {
+    const k = tf.getKernel(name, backendName);
+    if (k == null) throw new Error(`${backendName} backend has no ${name} kernel to override`);
+    originals.set(`${backendName}/${name}`, k.kernelFunc);
+  }
 }
 
 /** Registers the added and overriding kernels on the wasm backend; idempotent. */
 export function registerWasmKernels(tf: TF): void {
   if (registered) return;
-  for (const name of OVERRIDDEN_WASM_KERNELS) {
-    const k = tf.getKernel(name, BACKEND);
-    if (k == null) throw new Error(`wasm backend has no ${name} kernel to override`);
-    originals.set(name, k.kernelFunc);
-  }
-  const original = (name: string) => originals.get(name)!;
+  rememberOriginals(tf, BACKEND, OVERRIDDEN_WASM_KERNELS);
+  const original = (name: string) => originals.get(`${BACKEND}/${name}`)!;
   const kernels: [string, KernelFunc][] = [
     ['Conv2DBackpropFilter', conv2dBackpropFilter(tf)],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf)],
@@ -335,21 +344,40 @@ export function registerWasmKernels(tf: TF): void {
     ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
   ];
   for (const [name, func] of kernels) {
-    replacements.set(name, func);
-    install(tf, name, func);
+    replacements.set(`${BACKEND}/${name}`, func);
+    install(tf, BACKEND, name, func);
   }
   registered = true;
 }
 
+/** Registers the cpu backend's faster Conv2DBackpropFilter; idempotent. */
+export function registerCpuKernels(tf: TF): void {
+  if (cpuRegistered) return;
+  rememberOriginals(tf, 'cpu', OVERRIDDEN_CPU_KERNELS);
+  replacements.set('cpu/Conv2DBackpropFilter', conv2dBackpropFilter(tf));
+  install(tf, 'cpu', 'Conv2DBackpropFilter', replacements.get('cpu/Conv2DBackpropFilter')!);
+  cpuRegistered = true;
+}
+
 /**
- * Switches the speed overrides (not the added kernels) on or off, e.g. to measure them;
- * on by default once registerWasmKernels ran.
+ * Switches the speed overrides of `backendName` (not the kernels wasm lacks) on or off, e.g. to
+ * measure them or to compare with the original kernel; on once registered.
  */
-export function useWasmOverrides(tf: TF, enabled: boolean, names: readonly string[] = OVERRIDDEN_WASM_KERNELS): void {
-  if (!registered) throw new Error('registerWasmKernels has not run (initBackend selects wasm first)');
+export function useKernelOverrides(
+  tf: TF,
+  backendName: 'wasm' | 'cpu',
+  enabled: boolean,
+  names: readonly string[] = backendName === 'wasm' ? OVERRIDDEN_WASM_KERNELS : OVERRIDDEN_CPU_KERNELS,
+): void {
   for (const name of names) {
-    const func = (enabled ? replacements : originals).get(name);
-    if (!func) throw new Error(`${name} is not an overridden wasm kernel (${OVERRIDDEN_WASM_KERNELS.join(', ')})`);
-    install(tf, name, func);
+    const key = `${backendName}/${name}`;
+    const func = (enabled ? replacements : originals).get(key);
+    if (!func) throw new Error(`${key} is not an overridden kernel, or its backend was not initialized`);
+    install(tf, backendName, name, func);
   }
+}
+
+/** useKernelOverrides for wasm. */
+export function useWasmOverrides(tf: TF, enabled: boolean, names: readonly string[] = OVERRIDDEN_WASM_KERNELS): void {
+  useKernelOverrides(tf, 'wasm', enabled, names);
 }
