@@ -4,11 +4,13 @@
 // edit, which includes re-checking). Medians and p95; targets: diagnostics
 // < 50 ms, hover and completion < 10 ms. Writes bench/results/lsp.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startServer, type TestServer } from '../test/helpers/lsp-client.js';
 import { DEFAULT_SETTINGS } from '../src/settings.js';
 import { generateSpec } from './generate-spec.js';
+import { check } from '@regnet/compiler';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
 const ROUNDS = Number(process.env.REGNET_BENCH_ROUNDS ?? 200);
@@ -70,8 +72,18 @@ async function main(): Promise<void> {
   const noDebounce = await startServer({ initializationOptions: { diagnostics: { debounceMs: 0 } } });
   const b = await measure(noDebounce, text);
   await noDebounce.stop();
+  // The compiler's share: check() of the same text in this process.
+  const checks: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t = performance.now();
+    check(text);
+    if (i >= 5) checks.push(performance.now() - t);
+  }
   const result = {
     spec: { lines: lineCount, rounds: ROUNDS },
+    // Latencies on a busy machine are not comparable with an idle one.
+    machine: { cpus: cpus().length, loadAverage1m: +loadavg()[0].toFixed(2) },
+    compilerCheck: stats(checks),
     debounceMs: DEFAULT_SETTINGS.diagnostics.debounceMs,
     targetsMs: { diagnostics: 50, hover: 10, completion: 10 },
     ...a,
@@ -89,6 +101,8 @@ async function main(): Promise<void> {
   row('hover', a.hover, 10);
   row('completion', a.completion, 10);
   row('completion right after an edit', a.completionAfterEdit);
+  row('(compiler check() alone, in-process)', result.compilerCheck);
+  console.log(`${result.machine.cpus} CPUs, load average ${result.machine.loadAverage1m}`);
   console.log(`written to ${RESULTS}lsp.json`);
 }
 

@@ -272,11 +272,12 @@ test('VS Code (code-server 4.100.3): the RegNet extension as a user sees it', { 
           const prompt = /^[^\s@]+@[^\s:]+:\S*[#$]( |$)/gm; // bash's prompt: a second one means the command ended
           const text = await waitFor('the end of training in the terminal', async () => {
             const t = await s.terminalText();
-            if (/test.*accuracy|accuracy.*test/is.test(t) && /[┌┐└┘│─]/.test(t)) return t;
+            if (/^│ *test +│/m.test(t) && /└[─┴]+┘/.test(t)) return t;
             if ((t.match(prompt) ?? []).length >= 2) throw new GiveUp(`regnetc train ended without the final table:\n${t.trim()}`);
             return undefined;
           }, { timeout: 90000, interval: 500, seen: () => s.terminalText() });
-          assert.match(text, /epoch/i, 'per-epoch progress');
+          assert.match(text, /epoch 3\/3/, 'per-epoch progress up to the last of the 3 epochs');
+          assert.match(text, /^│ *final \(epoch 3\) +│/m, 'the final table has the last epoch');
         });
       }),
     );
