@@ -11,7 +11,7 @@ import { buildModel, kernelWeights, ModelBuildError } from '../src/model/build.j
 import { loadModel, saveModel } from '../src/model/io.js';
 import { Random } from '../src/random.js';
 import { layerCases, pipelineIR } from './ir-fixtures.js';
-import type { GraphIR } from '@regnet/compiler';
+import { compile, type GraphIR } from '@regnet/compiler';
 
 const { tf } = await initBackend('wasm');
 type TF = typeof tf;
@@ -180,7 +180,7 @@ test('save to a folder and load back: same predictions, custom layers included',
     const a = (model.predict(x) as tfTypes.Tensor).dataSync();
     const b = (loaded.predict(x) as tfTypes.Tensor).dataSync();
     assert.deepEqual(Array.from(b), Array.from(a));
-    // Also loadable with tf.loadLayersModel and a tfjs IOHandler over the same files.
+    // A folder without model.json is a clear error.
     await assert.rejects(loadModel(tf, join(dir, 'missing')), /does not exist/);
     loaded.dispose();
   } finally {
@@ -188,3 +188,68 @@ test('save to a folder and load back: same predictions, custom layers included',
     model.dispose();
   }
 });
+
+/** Specs using every layer the language has except embedding (needs a text file), compiled by @regnet/compiler. */
+const COMPILED_SPECS: Record<string, string> = {
+  image: `model {
+    dense(72, activation: leaky_relu, init: he_normal, l2: 0.01)
+    reshape([6, 6, 2])
+    conv2d(4, kernel: 3, activation: gelu)
+    batchnorm(momentum: 0.9)
+    groupnorm(2)
+    instancenorm
+    spatial_dropout(0.1)
+    maxpool(2)
+    avgpool(3, stride: 1, padding: same)
+    residual { conv2d(4, init: lecun_normal) relu }
+    residual(projection: true) { conv2d(6, bias: false) leaky_relu(alpha: 0.1) }
+    conv2d(3, kernel: [2, 3], stride: 2, padding: valid, activation: swish)
+    global_avgpool
+    dense(2)
+  }
+  data { source: playground(circle) }`,
+  sequence: `model {
+    dense(24, activation: selu, init: glorot_normal)
+    reshape([8, 3])
+    conv1d(4, kernel: 3, activation: elu)
+    maxpool(2)
+    avgpool(2)
+    spatial_dropout(0.2)
+    layernorm
+    gru(5, return_sequences: true, dropout: 0.1, recurrent_dropout: 0.1)
+    lstm(3, return_sequences: true)
+    global_maxpool
+    gaussian_noise(0.1)
+    repeat(2) { dense(3, init: he_uniform) tanh dropout(0.2) }
+    residual(projection: true) { dense(4) sigmoid }
+    flatten
+    dense(2)
+    softmax
+  }
+  data { source: playground(xor) }`,
+};
+
+for (const backend of ['wasm', 'cpu'] as const) {
+  test(`compiled specs build with the compiler's shapes and parameter counts and train on ${backend}`, async () => {
+    await tf.setBackend(backend);
+    try {
+      for (const [name, src] of Object.entries(COMPILED_SPECS)) {
+        const { ir, diagnostics } = compile(src);
+        assert.ok(ir, `${name}: ${JSON.stringify(diagnostics.filter((d) => d.severity === 'error'))}`);
+        const model = buildModel(tf, ir, new Random(ir.train.seed));
+        for (const node of ir.nodes.slice(1)) {
+          assert.equal(model.getLayer(node.id).countParams(), node.params, `${name}: params of ${node.id}`);
+        }
+        assert.equal(model.countParams(), ir.totalParams, `${name}: total`);
+        const x = batchFor(tf, ir, 8);
+        const step = sgdStep(tf, model, x);
+        assert.ok(Number.isFinite(step.loss) && step.finiteGrads, `${name}: loss ${step.loss}`);
+        assert.equal(step.nonZero, model.trainableWeights.length, `${name}: every weight gets a gradient`);
+        x.dispose();
+        model.dispose();
+      }
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+}

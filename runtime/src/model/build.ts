@@ -187,7 +187,8 @@ function layerFor(ctx: BuildContext): Layer {
     case 'global_maxpool':
       return globalPool(ctx, 'max');
     case 'flatten':
-      return tf.layers.flatten({ name });
+      // tfjs's Flatten rejects already-flat input, which Keras passes through.
+      return ctx.inputShape.length === 1 ? tf.layers.reshape({ name, targetShape: ctx.inputShape }) : tf.layers.flatten({ name });
     case 'reshape':
       return tf.layers.reshape({ name, targetShape: attrs.ints('shape', node.shape.length, node.shape) });
     case 'embedding':
