@@ -1,7 +1,11 @@
 // Data sources: what each gives the model (input shape, classes, labels) and
 // RN601-RN603 for missing or malformed files. Fixtures: test/fixtures/data.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { FIXTURES, SPEC_IN_FIXTURES, at, check, expectNoErrors, expectOne } from './check-helpers.js';
 
 const file = SPEC_IN_FIXTURES;
@@ -115,4 +119,23 @@ test('RN407 augmentations on the wrong kind of input; RN307 a crop that does not
   assert.equal(mix.message, 'mixup applies to numeric inputs but text gives text (token ids)');
   const crop = expectOne(`model { flatten dense(10) }\ndata { source: mnist() augment { crop(30, padding: 0) crop(32, padding: 2) } }`, 'RN307', '2:39-2:41', 'error');
   assert.equal(crop.message, 'crop size [30, 30] is larger than the 28x28 images of mnist (input [28, 28, 1])');
+});
+
+test('gzipped idx files are read; an edited data file is inspected again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regnet-data-'));
+  try {
+    writeFileSync(join(dir, 'images.gz'), gzipSync(readFileSync(join(FIXTURES, 'tiny-images-idx3-ubyte'))));
+    writeFileSync(join(dir, 'labels.gz'), gzipSync(readFileSync(join(FIXTURES, 'tiny-labels-idx1-ubyte'))));
+    const spec = join(dir, 'spec.regnet');
+    const idx = check(`model { flatten dense(3) }\ndata { source: idx("images.gz", "labels.gz") }`, { file: spec });
+    assert.deepEqual([idx.model.data?.inputShape, idx.model.data?.classes], [[5, 4, 1], 3]);
+    const text = `model { dense(2) }\ndata { source: csv("d.csv") }`;
+    writeFileSync(join(dir, 'd.csv'), 'a,label\n1,x\n2,y\n');
+    assert.deepEqual(check(text, { file: spec }).model.data?.labels, ['x', 'y']);
+    writeFileSync(join(dir, 'd.csv'), 'a,b,label\n1,2,x\n2,3,y\n3,4,z\n');
+    const edited = check(text, { file: spec }).model.data;
+    assert.deepEqual([edited?.inputShape, edited?.labels], [[2], ['x', 'y', 'z']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

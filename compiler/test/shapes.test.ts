@@ -210,3 +210,10 @@ test('RN406 input shape that differs from the data source', () => {
   const d = expectOne(`model {\n  input([784])\n  dense(10)\n}\ndata { source: mnist() }`, 'RN406', '2:9-2:14', 'error');
   assert.equal(d.message, 'input shape [784] does not match the data source mnist, which gives [28, 28, 1]');
 });
+
+test('RN302 a repeat that would unroll to an absurd number of layers is refused quickly', () => {
+  const started = performance.now();
+  const d = expectOne(`model {\n  flatten\n  repeat(1000000) { dense(8) relu }\n  dense(10)\n}\ndata { source: mnist() }`, 'RN302', '3:10-3:17', 'error');
+  assert.equal(d.message, 'repeat(1000000) would unroll to about 2000002 layers; a model may have at most 10000');
+  assert.ok(performance.now() - started < 1000);
+});

@@ -57,8 +57,6 @@ function maxAbsDiff(a, b) {
   return max;
 }
 
-const gap = (s) => s.final.accuracy - s.final.val_accuracy;
-
 test('every example spec checks without errors', async () => {
   const specs = readdirSync(join(REPO, 'examples'))
     .filter((d) => /^\d\d-/.test(d))
@@ -69,9 +67,11 @@ test('every example spec checks without errors', async () => {
 });
 
 test('01 overfitting: an L2 penalty shrinks the generalization gap on noisy circle data', async () => {
-  const [plain, l2] = await trainEach(example('01-overfitting-l1-l2/circle.regnet'), [['--set', 'l2=0'], ['--set', 'l2=0.01']], ['--epochs', '60']);
-  assert.ok(gap(plain.summary) > 0.05, `without a penalty the model overfits (gap ${gap(plain.summary)})`);
-  assert.ok(gap(l2.summary) < gap(plain.summary), `gap ${gap(l2.summary)} with L2 < ${gap(plain.summary)} without`);
+  // Full size (150 epochs on 100 points is quick): memorization needs the epochs.
+  const [plain, l2] = await trainEach(example('01-overfitting-l1-l2/circle.regnet'), [['--set', 'l2=0'], ['--set', 'l2=0.01']]);
+  const lossGap = (s) => s.final.val_loss - s.final.loss;
+  assert.ok(lossGap(plain.summary) > 0.2, `without a penalty the model overfits (validation − training loss ${lossGap(plain.summary)})`);
+  assert.ok(lossGap(l2.summary) < lossGap(plain.summary) / 2, `gap ${lossGap(l2.summary)} with L2 vs ${lossGap(plain.summary)} without`);
   assert.ok(l2.summary.final.val_loss < plain.summary.final.val_loss, 'and a lower validation loss');
 });
 
@@ -83,12 +83,12 @@ test('02 dropout: a smaller gap between training and test accuracy with dropout'
   assert.ok(dropout.summary.test.accuracy > 0.8);
 });
 
-test('03 Adam + L2 and AdamW with the same strength train differently (unlike plain SGD, see 04)', async () => {
-  const common = ['--epochs', '3', '--set', 'train_size=500', '--set', 'decay=0.01'];
+test('03 at the same strength λ = 0.1, AdamW generalizes better than Adam + L2 (unlike plain SGD, see 04)', async () => {
+  const common = ['--epochs', '4', '--set', 'train_size=500', '--set', 'decay=0.1'];
   const [adamL2] = await trainEach(example('03-adam-l2-vs-adamw/adam-l2.regnet'), [[]], common);
   const [adamw] = await trainEach(example('03-adam-l2-vs-adamw/adamw.regnet'), [[]], common);
-  assert.ok(adamL2.summary.test.accuracy > 0.6 && adamw.summary.test.accuracy > 0.6, 'both train');
   assert.ok(maxAbsDiff(weights(adamL2.out), weights(adamw.out)) > 1e-3, 'different weights: L2 under Adam is not weight decay');
+  assert.ok(adamw.summary.test.accuracy > adamL2.summary.test.accuracy, `test accuracy: AdamW ${adamw.summary.test.accuracy} > Adam + L2 ${adamL2.summary.test.accuracy}`);
 });
 
 test('04 L2 equals weight decay under plain SGD: the two runs end with the same weights', async () => {

@@ -111,6 +111,23 @@ test('train writes a complete run directory; model/ loads with tf.loadLayersMode
   assert.equal(evaluated.model_epoch, summary.model_epoch);
   assert.ok(Math.abs(evaluated.validation.accuracy - summary.best!.val_accuracy!) < 1e-6, `${evaluated.validation.accuracy} vs ${summary.best!.val_accuracy}`);
   assert.ok(Math.abs(evaluated.validation.loss - summary.best!.val_loss!) < 1e-4);
+
+  // eval --data: the data block of another spec (fresh circle points, half held out).
+  const other = writeSpec(dir, 'fresh.regnet', 'model { dense(2) }\ndata { source: playground(circle, n: 200, noise: 0.05) validation: 0.5 }\n');
+  const fresh = regnetc(['eval', out, '--data', other, '--backend', 'cpu']);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  assert.match(fresh.stdout, /on playground\(kind: circle, n: 200, noise: 0\.05\)/);
+  assert.match(fresh.stdout, /│ validation │ \d\.\d{4} +│ (0\.9\d{3}|1\.0000) +│/);
+  const digits = writeSpec(dir, 'digits.regnet', 'model { flatten dense(10) }\ndata { source: mnist() }\n');
+  const mismatch = regnetc(['eval', out, '--data', digits, '--backend', 'cpu']);
+  assert.equal(mismatch.code, 1);
+  assert.match(mismatch.stderr, /digits\.regnet: its data gives inputs \[28, 28, 1\] with 10 classes, but the model in .* takes \[2\] with 2 classes/);
+
+  // `regnetc report` rewrites the report the run wrote at its end.
+  const rep = regnetc(['report', out]);
+  assert.equal(rep.code, 0, rep.stderr);
+  assert.match(rep.stdout, /^report: .*run\/report\.html\nplot: .*plots\/loss\.svg\nplot: .*plots\/accuracy\.svg\nplot: .*plots\/lr\.svg\n$/);
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /RegNet run: circle/);
 });
 
 test('compile errors print like check, exit 1, and nothing is trained', () => {

@@ -126,7 +126,7 @@ function run(a: Analysis): void {
 
   if (!modelDecl || !section('data')) {
     const anchor = modelDecl?.keyword ?? section('data')?.keyword ?? ast.decls[0]?.range ?? { start: ast.range.start, end: ast.range.start };
-    const missing = [!modelDecl && 'model', !section('data') && 'data'].filter(Boolean).join(' and ');
+    const missing = [!modelDecl && 'model', !section('data') && 'data'].filter(Boolean).join(' block and no ');
     const example = !section('data') ? 'data { source: mnist() }' : 'model { flatten dense(10) }';
     ctx.report('RN213', anchor, `no ${missing} block: a spec needs a model and the data it learns from (e.g. ${example})`);
   }

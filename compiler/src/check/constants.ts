@@ -1,7 +1,7 @@
 // `let` constants: collection, duplicates, overrides (`--set`, sweeps), references
 // and unused ones. Values are checked where they are used, against what that
 // position accepts (see values.ts), so a constant has no type of its own.
-import type { Call, LetDecl, ListLit, NameRef, Range, RegnetFile, Value } from '../ast.js';
+import type { Call, ListLit, Range, RegnetFile, Value } from '../ast.js';
 import type { ValueType } from '../catalogue/types.js';
 import type { JsonValue } from '../ir.js';
 import { parse } from '../parser/index.js';
@@ -223,4 +223,3 @@ export function lineRange(text: string, node: { range: Range }): Range {
   return { start: position(s, start.line), end: position(e, endLine) };
 }
 
-export type { LetDecl, NameRef };

@@ -70,7 +70,7 @@ export class SectionChecker {
     if (decl) {
       for (const entry of sectionSettings(section)) {
         if (entry.required && !result.written.has(entry.name)) {
-          this.ctx.report('RN303', decl.keyword, `${section} needs a '${entry.name}' setting: ${entry.summary}${entry.example ? ` e.g. \`${entry.example}\`` : ''}`);
+          this.ctx.report('RN303', decl.keyword, `${section} needs a '${entry.name}' setting${entry.example ? `, e.g. ${entry.example}` : ''}`);
         }
       }
     }

@@ -33,6 +33,9 @@ export interface GraphInput {
 
 const ACTIVATION_LAYERS = new Set(['relu', 'leaky_relu', 'elu', 'selu', 'gelu', 'swish', 'tanh', 'sigmoid', 'softmax', 'linear']);
 
+/** Most graph nodes a model may unroll to (repeat blocks multiply their layers). */
+const MAX_NODES = 10000;
+
 const product = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
 /** Allocates node ids: `as` aliases, else `<op>_<n>`, never twice the same. */
@@ -368,6 +371,16 @@ export class ShapeInference {
     let current: Flow | undefined = flow;
     for (let i = 1; i <= times && current; i++) {
       current = this.sequence(layer.children, current, times > 1 ? i : undefined);
+      // Unrolling builds one node per layer and iteration: refuse absurd sizes early.
+      const perIteration = (this.nodes.length - before) / i;
+      if (i === 1 && this.nodes.length + perIteration * (times - 1) > MAX_NODES) {
+        this.ctx.report(
+          'RN302',
+          this.argRange(layer, 'times'),
+          `repeat(${times}) would unroll to about ${Math.round(before + perIteration * times)} layers; a model may have at most ${MAX_NODES}`,
+        );
+        return undefined;
+      }
     }
     if (!current) return undefined;
     layer.info.params = this.nodes.slice(before).reduce((sum, n) => sum + n.params, 0);

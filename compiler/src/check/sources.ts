@@ -3,7 +3,6 @@
 // (data-files.ts). Problems in files are reported at the argument naming them.
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { Range } from '../ast.js';
-import type { JsonValue } from '../ir.js';
 import { CheckContext, formatShape } from './context.js';
 import { inspectCsv, inspectIdx, inspectImages, inspectText, type InspectedData } from './data-files.js';
 import type { CheckedCall, SourceFacts } from './types.js';
@@ -98,4 +97,3 @@ export function compareSources(ctx: CheckContext, what: string, other: SourceFac
   }
 }
 
-export type { JsonValue };

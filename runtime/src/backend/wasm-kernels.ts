@@ -5,6 +5,7 @@
 // autodiff (the gradient of the kernel that needed them is what is being computed).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
+import { castKernel, gatherKernel, identityKernel, maxPoolGradKernel, sumKernel } from './heap-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -24,7 +25,17 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-export const OVERRIDDEN_WASM_KERNELS = ['BatchMatMul', 'Tile', 'Conv2DBackpropInput'] as const;
+// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
+export const OVERRIDDEN_WASM_KERNELS = [
+  'BatchMatMul',
+  'Tile',
+  'Conv2DBackpropInput',
+  'Identity',
+  'Cast',
+  'GatherV2',
+  'MaxPoolGrad',
+  'Sum',
+] as const;
 
 let registered = false;
 
@@ -342,6 +353,11 @@ export function registerWasmKernels(tf: TF): void {
     ['BatchMatMul', batchMatMul(tf, original('BatchMatMul'))],
     ['Tile', tile(tf, original('Tile'))],
     ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
+    ['Identity', identityKernel(original('Identity'))],
+    ['Cast', castKernel(original('Cast'))],
+    ['GatherV2', gatherKernel(tf, original('GatherV2'))],
+    ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
+    ['Sum', sumKernel(tf, original('Sum'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { compile, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
-import { loadData, sourceName } from '../data/load.js';
+import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { ModelFileError, loadModel } from '../model/io.js';
 import { evaluate } from '../train/loop.js';
@@ -14,6 +14,7 @@ import { UsageError } from '../cli/errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { formatNumber, metricKeys } from './progress.js';
 import { RUN_FILES, RunDir } from './run-dir.js';
+import { describeSource } from './describe.js';
 import Table from 'cli-table3';
 
 export interface EvalOptions {
@@ -90,10 +91,10 @@ export async function runEval(options: EvalOptions): Promise<number> {
   }
   const summary = run.readSummary();
   if (options.json) {
-    stdout.write(JSON.stringify({ run: options.dir, data: sourceName(data.source), model_epoch: summary?.model_epoch, backend: name, ...results }, null, 2) + '\n');
+    stdout.write(JSON.stringify({ run: options.dir, data: describeSource(data.source), model_epoch: summary?.model_epoch, backend: name, ...results }, null, 2) + '\n');
     return 0;
   }
-  stdout.write(`model: ${options.dir}/${RUN_FILES.model} (epoch ${summary?.model_epoch ?? '?'}) on ${sourceName(data.source)}\n`);
+  stdout.write(`model: ${options.dir}/${RUN_FILES.model} (epoch ${summary?.model_epoch ?? '?'}) on ${describeSource(data.source)}\n`);
   const keys = [...new Set(Object.values(results).flatMap((r) => metricKeys(r)))];
   const table = new Table({ head: ['split', ...keys], style: { head: [], border: [] } });
   for (const [split, values] of Object.entries(results)) table.push([split, ...keys.map((k) => formatNumber(values[k], k))]);

@@ -7,7 +7,7 @@
 // the epoch and step; none of them prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compile, type GraphIR, type JsonValue, type SourceConfig } from '@regnet/compiler';
+import { compile, type GraphIR, type JsonValue } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
@@ -24,7 +24,7 @@ import { UsageError } from '../cli/errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { Progress, resultTable } from './progress.js';
-import { valueText } from './value-text.js';
+import { describeSource } from './describe.js';
 import { RUN_FILES, RunDir, metricsOf, writeDirAtomic, type MetricValues, type RunSummary, type SavedState } from './run-dir.js';
 
 export interface TrainRunOptions {
@@ -90,6 +90,9 @@ function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared
   const ir = result.ir;
   if (options.epochs !== undefined) ir.train.epochs = options.epochs;
   if (options.seed !== undefined) ir.train.seed = options.seed;
+  if (ir.sweep && Object.keys(ir.sweep.params).length > 0 && options.seed === undefined) {
+    stderr.write(`regnetc: note: training the spec's own values once; \`regnetc sweep ${options.file}\` runs its sweep block\n`);
+  }
   const dir = new RunDir(options.out ?? defaultOutDir(options.file));
   dir.create();
   // A fresh run replaces an earlier one in the same folder entirely.
@@ -99,12 +102,6 @@ function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared
   dir.writeSpec(source);
   dir.writeIR(ir);
   return { ir, dir };
-}
-
-/** `playground(kind: circle, n: 400)`, with file paths shortened to their names. */
-export function describeSource(source: SourceConfig): string {
-  const args = Object.entries(source.args).map(([k, v]) => `${k}: ${typeof v === 'string' && v.includes('/') ? basename(v) : valueText(v)}`);
-  return `${source.kind}(${args.join(', ')})`;
 }
 
 function describeData(data: { train: { size: number }; validation?: { size: number }; test?: { size: number }; classes: number }): string {
