@@ -106,7 +106,7 @@ test('sweep results: one row per configuration with mean and std over repeats; f
   assert.equal(csv[4]!.split(',').slice(0, 5).join(','), '0.01,32,2,1,1');
 
   const md = resultsMarkdown(results, ['plots/sweep-l2.svg']);
-  assert.match(md, /\| l2 \| width \| done \| train accuracy \(final\) \| val accuracy \(final\) \| val accuracy \(best\) \| test accuracy \| epochs \| time \(s\) \|/);
+  assert.match(md, /\| l2 \| width \| done \| train accuracy \(final\) \| val accuracy \(final\) \| val accuracy \(best\) \| test accuracy \| test loss \| epochs \| time \(s\) \|/);
   assert.match(md, /\| `0` \| `8` \| 2\/2 \| 0\.8180 ± 0\.0141 \| 0\.7180 ± 0\.0141 \|/);
   assert.match(md, /1 trial\(s\) failed.*`l2=0\.01,width=32,rep1`/);
   assert.match(md, /!\[plots\/sweep-l2\.svg\]\(plots\/sweep-l2\.svg\)/);

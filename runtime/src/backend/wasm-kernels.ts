@@ -5,7 +5,7 @@
 // autodiff (the gradient of the kernel that needed them is what is being computed).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
-import { castKernel, gatherKernel, identityKernel, maxPoolGradKernel, sumKernel } from './heap-kernels.js';
+import { castKernel, gatherKernel, identityKernel, maxPoolGradKernel } from './heap-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -25,7 +25,7 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
+// Identity, Cast, GatherV2 and MaxPoolGrad are JavaScript over the wasm heap (heap-kernels.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
   'Tile',
@@ -319,6 +319,28 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * Sum over leading axes (a bias gradient: dy [B, H, W, C] summed to [C]) as a product with a
+ * row of ones, on XNNPACK's matrix multiply: wasm's Sum first transposes the reduced axes to
+ * the end, which costs ~10x more than the sum itself. Other reductions keep the original.
+ */
+function sumLeadingAxes(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const x0 = inputs.x!;
+    const { axis, keepDims } = attrs as unknown as tfTypes.SumAttrs;
+    const axes = tf.util.parseAxisParam(axis, x0.shape).slice().sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < x0.shape.length && axes.every((a, i) => a === i);
+    if (x0.dtype !== 'float32' || !leading) return original({ inputs, attrs, backend });
+    return tf.tidy(() => {
+      const rows = x0.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+      const kept = x0.shape.slice(axes.length);
+      const x = tf.reshape(asTensor(tf, x0), [rows, -1]);
+      const sum = tf.matMul(tf.ones([1, rows]), x);
+      return tf.reshape(sum, keepDims ? [...axes.map(() => 1), ...kept] : kept);
+    });
+  };
+}
+
 /** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
 export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
 
@@ -357,7 +379,7 @@ export function registerWasmKernels(tf: TF): void {
     ['Cast', castKernel(original('Cast'))],
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
-    ['Sum', sumKernel(tf, original('Sum'))],
+    ['Sum', sumLeadingAxes(tf, original('Sum'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);

@@ -162,7 +162,9 @@ export function formatStat(s: Stat | undefined, column: string): string {
 /** Which columns a person reads first: the accuracy-like metric (or the loss) of each group, epochs, time. */
 export function headlineColumns(columns: string[]): string[] {
   const metric = columns.some((c) => c === 'final_accuracy') ? 'accuracy' : 'loss';
-  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, 'epochs', 'seconds'];
+  // With accuracy as the headline, the loss where it matters most too: test (or validation).
+  const loss = metric === 'loss' ? [] : columns.includes('test_loss') ? ['test_loss'] : ['final_val_loss'];
+  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, ...loss, 'epochs', 'seconds'];
   return wanted.filter((c) => columns.includes(c));
 }
 
