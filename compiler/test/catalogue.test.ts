@@ -391,3 +391,12 @@ test('formulas the course relies on', () => {
   assert.match(mustGet('layer', 'groupnorm').reference!, /Wu & He 2018/);
   assert.match(mustGet('schedule', 'warm_restarts').reference!, /Loshchilov & Hutter 2017/);
 });
+
+test('docs/diagnostics.md lists every diagnostic code with its severity', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { CODES } = await import('../src/index.js');
+  const doc = readFileSync(new URL('../../../docs/diagnostics.md', import.meta.url), 'utf8');
+  for (const [code, info] of Object.entries(CODES)) {
+    assert.ok(doc.includes(`| ${code} | ${info.severity} |`), `${code} is missing from docs/diagnostics.md`);
+  }
+});
