@@ -406,7 +406,7 @@ export class ValueChecker {
       return this.value(constant.value, type, label, bounds, this.through(value, constant.overridden, via), sink);
     }
     if (type.type === 'enum' && type.values.includes(value.name)) {
-      if (!via?.synthetic) this.wordSymbol(value);
+      if (!via?.synthetic) this.wordSymbol(value, type);
       return value.name;
     }
     for (const category of callCategories(type)) {
@@ -473,8 +473,12 @@ export class ValueChecker {
     return undefined;
   }
 
-  private wordSymbol(value: NameRef): void {
-    this.ctx.symbol({ range: value.range, kind: 'enum-word', entry: getEntry('enum-word', value.name) ?? getEntry('metric', value.name) });
+  private wordSymbol(value: NameRef, type: ValueType): void {
+    // `accuracy` is both a metric and an early-stopping monitor word: a list of metrics documents the metric.
+    const metric = getEntry('metric', value.name);
+    const amongMetrics = metric !== undefined && type.type === 'enum' && type.values.every((v) => getEntry('metric', v));
+    const entry = amongMetrics ? metric : (getEntry('enum-word', value.name) ?? metric);
+    this.ctx.symbol({ range: value.range, kind: 'enum-word', entry });
   }
 
   private through(value: NameRef, overridden: boolean, via?: Via): Via {

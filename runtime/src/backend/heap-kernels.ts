@@ -148,3 +148,61 @@ export function maxPoolGradKernel(tf: TF, original: KernelFunc): KernelFunc {
     return out;
   };
 }
+
+/** Where a convolution's windows sit on its NHWC input (stride 1 and padding come from computeConv2DInfo). */
+export interface PatchGeometry {
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * The transposed im2col matrix of an NHWC float32 input: row (i, j, c), column (b, y, x) holds
+ * x[b, y·sh + i·dh - padTop, x·sw + j·dw - padLeft, c], 0 outside the image. Shape
+ * [kh·kw·C, B·outH·outW]: times dy as [B·outH·outW, Cout] it is the filter gradient.
+ */
+export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeometry): TensorInfo {
+  const [batch, height, width, channels] = x.shape as [number, number, number, number];
+  const columns = batch * g.outH * g.outW;
+  const heapBackend = heap(backend);
+  const out = heapBackend.makeOutput([g.kh * g.kw * channels, columns], 'float32');
+  const src = heapBackend.typedArrayFromHeap(x) as Float32Array;
+  const dst = heapBackend.typedArrayFromHeap(out) as Float32Array;
+  let at = 0;
+  for (let i = 0; i < g.kh; i++) {
+    for (let j = 0; j < g.kw; j++) {
+      const rowOffset = i * g.dilationH - g.padTop;
+      const colOffset = j * g.dilationW - g.padLeft;
+      // Output columns whose input column is inside the image: [xFirst, xEnd).
+      const xFirst = Math.max(0, Math.ceil(-colOffset / g.strideW));
+      const xEnd = Math.min(g.outW, Math.max(xFirst, Math.ceil((width - colOffset) / g.strideW)));
+      for (let c = 0; c < channels; c++) {
+        for (let b = 0; b < batch; b++) {
+          for (let y = 0; y < g.outH; y++) {
+            const iy = y * g.strideH + rowOffset;
+            if (iy < 0 || iy >= height) {
+              dst.fill(0, at, at + g.outW);
+              at += g.outW;
+              continue;
+            }
+            const rowBase = (b * height + iy) * width;
+            let xo = 0;
+            for (; xo < xFirst; xo++) dst[at++] = 0;
+            for (let ix = xFirst * g.strideW + colOffset, k = (rowBase + ix) * channels + c, step = g.strideW * channels; xo < xEnd; xo++, k += step) {
+              dst[at++] = src[k]!;
+            }
+            for (; xo < g.outW; xo++) dst[at++] = 0;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
