@@ -5,7 +5,7 @@ and small convnet, on the same digits, batch size and optimizer, for a side-by-s
 Run by the benchmark with Debian's /usr/bin/python3 (python3-torch); not needed by tests:
 
     /usr/bin/python3 runtime/bench/torch_epoch.py --model mlp --data /tmp/x.f32 --labels /tmp/y.i32 \
-        --n 7996 --batch 64 --threads 2 --epochs 1 --warmup-steps 10
+        --n 7996 --batch 64 --threads 2 --epochs 1 --warmup-steps 10 [--max-seconds 20]
 
 The data files are raw little-endian float32 images [n, 28, 28] and int32 labels [n], written by the
 benchmark from the runtime's own MNIST loader. The loop is a plain PyTorch epoch: a shuffled
@@ -46,6 +46,8 @@ def main():
     p.add_argument('--epochs', type=int, default=1, help='timed epochs (each reported)')
     p.add_argument('--warmup-steps', type=int, default=10)
     p.add_argument('--lr', type=float, default=0.001)
+    p.add_argument('--max-seconds', type=float, default=float('inf'),
+                   help='stop an epoch after this long (the caller extrapolates from the steps run)')
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -81,9 +83,12 @@ def main():
             i = order[s:s + a.batch]
             step(x[i], y[i], sums)
             steps += 1
+            if time.perf_counter() - start > a.max_seconds:
+                break
         loss, correct = sums.tolist()
         seconds = time.perf_counter() - start
-        epochs.append({'seconds': seconds, 'steps': steps, 'loss': loss / a.n, 'accuracy': correct / a.n})
+        seen = min(a.n, steps * a.batch)
+        epochs.append({'seconds': seconds, 'steps': steps, 'loss': loss / seen, 'accuracy': correct / seen})
     print(json.dumps({
         'model': a.model,
         'torch': torch.__version__,

@@ -175,30 +175,25 @@ export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeome
   const out = heapBackend.makeOutput([g.kh * g.kw * channels, columns], 'float32');
   const src = heapBackend.typedArrayFromHeap(x) as Float32Array;
   const dst = heapBackend.typedArrayFromHeap(out) as Float32Array;
-  let at = 0;
+  // Per window offset (i, j): one pass over the input in memory order, each pixel's channels
+  // going to `channels` consecutive rows (reading contiguously beats writing contiguously here).
   for (let i = 0; i < g.kh; i++) {
     for (let j = 0; j < g.kw; j++) {
+      const block = (i * g.kw + j) * channels * columns;
       const rowOffset = i * g.dilationH - g.padTop;
       const colOffset = j * g.dilationW - g.padLeft;
-      // Output columns whose input column is inside the image: [xFirst, xEnd).
-      const xFirst = Math.max(0, Math.ceil(-colOffset / g.strideW));
-      const xEnd = Math.min(g.outW, Math.max(xFirst, Math.ceil((width - colOffset) / g.strideW)));
-      for (let c = 0; c < channels; c++) {
-        for (let b = 0; b < batch; b++) {
-          for (let y = 0; y < g.outH; y++) {
-            const iy = y * g.strideH + rowOffset;
-            if (iy < 0 || iy >= height) {
-              dst.fill(0, at, at + g.outW);
-              at += g.outW;
-              continue;
+      let col = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let y = 0; y < g.outH; y++) {
+          const iy = y * g.strideH + rowOffset;
+          for (let xo = 0; xo < g.outW; xo++, col++) {
+            const ix = xo * g.strideW + colOffset;
+            if (iy < 0 || iy >= height || ix < 0 || ix >= width) {
+              for (let c = 0, d = block + col; c < channels; c++, d += columns) dst[d] = 0;
+            } else {
+              const k = ((b * height + iy) * width + ix) * channels;
+              for (let c = 0, d = block + col; c < channels; c++, d += columns) dst[d] = src[k + c]!;
             }
-            const rowBase = (b * height + iy) * width;
-            let xo = 0;
-            for (; xo < xFirst; xo++) dst[at++] = 0;
-            for (let ix = xFirst * g.strideW + colOffset, k = (rowBase + ix) * channels + c, step = g.strideW * channels; xo < xEnd; xo++, k += step) {
-              dst[at++] = src[k]!;
-            }
-            for (; xo < g.outW; xo++) dst[at++] = 0;
           }
         }
       }

@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--no-report', 'do not write report.html at the end')
     .addHelpText(
       'after',
-      '\nExamples:\n  regnetc train examples/01-overfitting/spiral.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
+      '\nExamples:\n  regnetc train examples/01-overfitting-l1-l2/circle.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
     )
     .action(async (file: string | undefined, flags: TrainFlags) => {
       let out = flags.out;

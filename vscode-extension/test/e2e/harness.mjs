@@ -131,6 +131,7 @@ const DEFAULT_SETTINGS = {
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true,
   'telemetry.telemetryLevel': 'off',
   'files.autoSave': 'off',
