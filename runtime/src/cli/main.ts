@@ -8,8 +8,22 @@ import * as compileCommand from './compile.js';
 import * as fmtCommand from './fmt.js';
 import * as explainCommand from './explain.js';
 import * as summaryCommand from './summary.js';
+import * as trainCommand from './train.js';
+import * as evalCommand from './eval.js';
+import * as sweepCommand from './sweep.js';
+import * as reportCommand from './report.js';
 
-const COMMANDS: { register(program: Command): void }[] = [checkCommand, compileCommand, fmtCommand, explainCommand, summaryCommand];
+const COMMANDS: { register(program: Command): void }[] = [
+  checkCommand,
+  summaryCommand,
+  explainCommand,
+  fmtCommand,
+  compileCommand,
+  trainCommand,
+  evalCommand,
+  sweepCommand,
+  reportCommand,
+];
 
 export function buildProgram(): Command {
   const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
