@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-// TEMP(dev): REGNETC_DEV_BIN until main.ts registers the run commands.
-const REGNETC = process.env.REGNETC_DEV_BIN ?? join(REPO, 'runtime', 'bin', 'regnetc.js');
+const REGNETC = join(REPO, 'runtime', 'bin', 'regnetc.js');
 const example = (path) => join(REPO, 'examples', path);
 const tmp = () => mkdtempSync(join(tmpdir(), 'regnet-example-'));
 

@@ -76,6 +76,7 @@ def main():
     epochs = []
     for _ in range(a.epochs):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         order = torch.randperm(a.n)
         sums = torch.zeros(2)
         steps = 0
@@ -87,8 +88,9 @@ def main():
                 break
         loss, correct = sums.tolist()
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
         seen = min(a.n, steps * a.batch)
-        epochs.append({'seconds': seconds, 'steps': steps, 'loss': loss / seen, 'accuracy': correct / seen})
+        epochs.append({'seconds': seconds, 'cpu_seconds': cpu_seconds, 'steps': steps, 'loss': loss / seen, 'accuracy': correct / seen})
     print(json.dumps({
         'model': a.model,
         'torch': torch.__version__,

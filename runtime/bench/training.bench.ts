@@ -116,11 +116,20 @@ const median = (values: number[]): number => {
 };
 const round = (v: number, digits = 3) => +v.toFixed(digits);
 
-/** One timed run: `steps` training steps in `seconds`, out of an epoch of `stepsPerEpoch`. */
+/**
+ * One timed run: `steps` training steps in `seconds` of wall time, and `cpuSeconds` of the
+ * process's CPU time (all its threads): on a shared machine the CPU time is the steadier figure.
+ */
 interface Timing {
   steps: number;
   seconds: number;
+  cpuSeconds: number;
 }
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /** The first `n` examples of a split (new tensors). */
 function head(tf: TF, split: Split, n: number): Split {
@@ -137,6 +146,7 @@ function copyToBackend(tf: TF, split: Split): Split {
 async function regnetRun(tf: TF, ir: GraphIR, model: tfTypes.LayersModel, split: Split, cap = Infinity): Promise<Timing> {
   const data: LoadedData = { train: split, classes: 10 };
   let steps = 0;
+  const cpuStart = cpuNow();
   const start = performance.now();
   await train({
     tf,
@@ -149,12 +159,13 @@ async function regnetRun(tf: TF, ir: GraphIR, model: tfTypes.LayersModel, split:
       shouldStop: () => (performance.now() - start) / 1000 > cap,
     },
   });
-  return { steps, seconds: (performance.now() - start) / 1000 };
+  return { steps, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuNow() - cpuStart };
 }
 
 /** tfjs-layers: `model.fit` for one epoch of x/y (stopped after `cap` seconds). */
 async function fitRun(model: tfTypes.Sequential, x: tfTypes.Tensor, y: tfTypes.Tensor, cap = Infinity): Promise<Timing> {
   let steps = 0;
+  const cpuStart = cpuNow();
   const start = performance.now();
   await model.fit(x, y, {
     batchSize: BATCH,
@@ -168,7 +179,7 @@ async function fitRun(model: tfTypes.Sequential, x: tfTypes.Tensor, y: tfTypes.T
       },
     },
   });
-  return { steps, seconds: (performance.now() - start) / 1000 };
+  return { steps, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuNow() - cpuStart };
 }
 
 function compileFit(tf: TF, name: ModelName): tfTypes.Sequential {
@@ -202,39 +213,50 @@ function torchRun(name: ModelName, files: { x: string; y: string; n: number }, t
     { encoding: 'utf8', timeout: (cap + 120) * 1000 },
   );
   if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.error?.message ?? r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch: string; epochs: { seconds: number; steps: number }[] };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch: string; epochs: { seconds: number; cpu_seconds: number; steps: number }[] };
   const epoch = out.epochs[0]!;
-  return { steps: epoch.steps, seconds: epoch.seconds, version: out.torch };
+  return { steps: epoch.steps, seconds: epoch.seconds, cpuSeconds: epoch.cpu_seconds, version: out.torch };
 }
 
 interface ContenderResult {
   backend: string;
+  /** Wall time (median over rounds). */
   seconds_per_epoch: number;
   steps_per_second: number;
+  /** The process's CPU time per epoch (median over rounds). */
+  cpu_seconds_per_epoch: number;
   /** Per round: measured steps and seconds. */
-  rounds: { steps: number; seconds: number; seconds_per_epoch: number }[];
+  rounds: { steps: number; seconds: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number }[];
   extrapolated: boolean;
   note?: string;
 }
 
 function summarize(backend: string, rounds: Timing[], stepsPerEpoch: number, note?: string): ContenderResult {
   const perEpoch = rounds.map((r) => (r.seconds / r.steps) * stepsPerEpoch);
+  const cpuPerEpoch = rounds.map((r) => (r.cpuSeconds / r.steps) * stepsPerEpoch);
   return {
     backend,
     seconds_per_epoch: round(median(perEpoch)),
     steps_per_second: round(stepsPerEpoch / median(perEpoch), 2),
-    rounds: rounds.map((r, i) => ({ steps: r.steps, seconds: round(r.seconds), seconds_per_epoch: round(perEpoch[i]!) })),
+    cpu_seconds_per_epoch: round(median(cpuPerEpoch)),
+    rounds: rounds.map((r, i) => ({
+      steps: r.steps,
+      seconds: round(r.seconds),
+      seconds_per_epoch: round(perEpoch[i]!),
+      cpu_seconds_per_epoch: round(cpuPerEpoch[i]!),
+    })),
     extrapolated: rounds.some((r) => r.steps < stepsPerEpoch),
     ...(note ? { note } : {}),
   };
 }
 
-/** Median over rounds of (a's seconds/epoch ÷ b's) in the same round. */
-function ratio(a: ContenderResult | undefined, b: ContenderResult | undefined): number | undefined {
+/** Median over rounds of (a's seconds/epoch ÷ b's) in the same round; wall time or CPU time. */
+function ratio(a: ContenderResult | undefined, b: ContenderResult | undefined, cpu = false): number | undefined {
   if (!a || !b) return undefined;
   const n = Math.min(a.rounds.length, b.rounds.length);
   if (n === 0) return undefined;
-  const perRound = Array.from({ length: n }, (_, i) => a.rounds[i]!.seconds_per_epoch / b.rounds[i]!.seconds_per_epoch);
+  const of = (c: ContenderResult, i: number) => (cpu ? c.rounds[i]!.cpu_seconds_per_epoch : c.rounds[i]!.seconds_per_epoch);
+  const perRound = Array.from({ length: n }, (_, i) => of(a, i) / of(b, i));
   return round(median(perRound), 2);
 }
 
@@ -320,7 +342,14 @@ async function benchModel(name: ModelName, torch: { available: boolean; note?: s
     regnet_wasm_vs_torch_2_threads: ratio(contenders.regnet_wasm, contenders.torch_2_threads),
     regnet_wasm_vs_torch_1_thread: ratio(contenders.regnet_wasm, contenders.torch_1_thread),
     fit_wasm_vs_torch_2_threads: ratio(contenders.fit_wasm, contenders.torch_2_threads),
+    fit_wasm_vs_torch_1_thread: ratio(contenders.fit_wasm, contenders.torch_1_thread),
     cpu_vs_wasm: ratio(contenders.regnet_cpu, contenders.regnet_wasm),
+  };
+  // The same by CPU time: what each would take on an idle core (torch's 2 threads count twice).
+  const cpuRatios = {
+    regnet_vs_fit_wasm: ratio(contenders.regnet_wasm, contenders.fit_wasm, true),
+    regnet_wasm_vs_torch_1_thread: ratio(contenders.regnet_wasm, contenders.torch_1_thread, true),
+    regnet_wasm_vs_torch_2_threads: ratio(contenders.regnet_wasm, contenders.torch_2_threads, true),
   };
   const vsTorch = ratios.regnet_wasm_vs_torch_2_threads;
   return {
@@ -329,6 +358,7 @@ async function benchModel(name: ModelName, torch: { available: boolean; note?: s
     steps_per_epoch: stepsPerEpoch,
     contenders,
     ratios,
+    cpu_time_ratios: cpuRatios,
     targets: {
       regnet_vs_fit: { target: TARGET_VS_FIT, met: ratios.regnet_vs_fit_wasm !== undefined && ratios.regnet_vs_fit_wasm <= TARGET_VS_FIT },
       regnet_wasm_vs_torch_2_threads: { target: TARGET_VS_TORCH[name], met: vsTorch === undefined ? null : vsTorch <= TARGET_VS_TORCH[name] },
@@ -381,22 +411,24 @@ function memoryOf(name: ModelName): Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------
 
 function printTables(models: Record<string, Awaited<ReturnType<typeof benchModel>>>, memory: Record<string, Record<string, unknown>>): void {
-  const speed = new Table({ head: ['model', 'contender', 'backend', 's/epoch', 'steps/s', 'note'] });
+  const speed = new Table({ head: ['model', 'contender', 'backend', 's/epoch', 'steps/s', 'CPU s/epoch', 'note'], style: { head: [], border: [] } });
   for (const [name, m] of Object.entries(models)) {
     for (const [key, c] of Object.entries(m.contenders)) {
-      speed.push([name, key, c.backend, c.seconds_per_epoch.toFixed(2), c.steps_per_second.toFixed(1), c.note ?? (c.extrapolated ? 'epoch capped, extrapolated' : '')]);
+      const note = c.note ?? (c.extrapolated ? 'epoch capped, extrapolated' : '');
+      speed.push([name, key, c.backend, c.seconds_per_epoch.toFixed(2), c.steps_per_second.toFixed(1), c.cpu_seconds_per_epoch.toFixed(2), note]);
     }
   }
   console.log(speed.toString());
-  const ratios = new Table({ head: ['model', 'ratio (seconds/epoch, median over rounds)', 'value', 'target'] });
+  const ratios = new Table({ head: ['model', 'ratio of seconds/epoch (median over rounds)', 'wall', 'CPU time', 'target'], style: { head: [], border: [] } });
   for (const [name, m] of Object.entries(models)) {
     for (const [key, v] of Object.entries(m.ratios)) {
       const target = key === 'regnet_vs_fit_wasm' ? `≤ ${TARGET_VS_FIT}` : key === 'regnet_wasm_vs_torch_2_threads' ? `≤ ${TARGET_VS_TORCH[name as ModelName]}` : '';
-      ratios.push([name, key, v === undefined ? '—' : `${v}x`, target]);
+      const cpu = (m.cpu_time_ratios as Record<string, number | undefined>)[key];
+      ratios.push([name, key, v === undefined ? '—' : `${v}x`, cpu === undefined ? '' : `${cpu}x`, target]);
     }
   }
   console.log(ratios.toString());
-  const mem = new Table({ head: ['model', 'epoch', 'RSS MB', 'wasm heap MB', 'tensors', 'tensor MB', 'peak RSS MB'] });
+  const mem = new Table({ head: ['model', 'epoch', 'RSS MB', 'wasm heap MB', 'tensors', 'tensor MB', 'peak RSS MB'], style: { head: [], border: [] } });
   for (const [name, m] of Object.entries(memory)) {
     if ('error' in m) {
       mem.push([name, 'error', String(m.error), '', '', '', '']);

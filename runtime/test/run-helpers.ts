@@ -10,8 +10,7 @@ import type { RunSummary } from '../src/run/run-dir.js';
 
 /** The repository root (tests run from runtime/dist/test). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-// TEMP(dev): REGNETC_DEV_BIN until main.ts registers the run commands.
-export const REGNETC = process.env.REGNETC_DEV_BIN ?? join(REPO, 'runtime', 'bin', 'regnetc.js');
+export const REGNETC = join(REPO, 'runtime', 'bin', 'regnetc.js');
 /** Screenshots and other artifacts a person may want to look at after the tests. */
 export const TEST_OUTPUT = join(REPO, 'test-output');
 

@@ -83,7 +83,7 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
       $schema: SCHEMA,
       title: {
         text: `${metric} against ${param}`,
-        subtitle: `train/validation at the last epoch, test of the saved model${hasSpread ? '; band: ±1 std over repeats' : ''}`,
+        subtitle: `train/validation at the last epoch${splits.includes('test') ? ', test of the saved model' : ''}${hasSpread ? '; band: ±1 std over repeats' : ''}`,
       },
       width: 420,
       height: 280,

@@ -30,8 +30,8 @@ export interface SweepOptions {
   stderr?: NodeJS.WriteStream;
 }
 
-// TEMP(dev): REGNETC_DEV_BIN lets the sweep start trials through a dev entry point until main.ts registers `train`.
-const REGNETC_BIN = process.env.REGNETC_DEV_BIN ?? fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
+/** Trials run the same CLI: runtime/bin/regnetc.js (this file is runtime/dist/src/run/). */
+const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
 
 export function defaultSweepDir(file: string): string {
   return join('runs', `${basename(file).replace(/\.regnet$/, '')}-sweep`);

@@ -19,27 +19,35 @@ export interface ClipResult {
 }
 
 /**
- * Global L2 norm of all gradients: √(Σ‖g_i‖²), as torch (norm of the per-tensor norms).
- * Written as √Σx² rather than tf.norm, which computes |x|^2 with Pow: on wasm that took
- * a quarter of an MLP training step.
+ * Σ‖g_i‖² over all gradients, as a scalar: square, sum and one AddN (the fewest kernels: a
+ * training step reads it with its loss). Not tf.norm, which computes |x|^2 with Pow: on wasm
+ * that alone took a quarter of an MLP training step.
  */
-export function globalNorm(tf: TF, grads: Tensor[]): tfTypes.Scalar {
+export function squaredGlobalNorm(tf: TF, grads: Tensor[]): tfTypes.Scalar {
   return tf.tidy(() => {
     if (grads.length === 0) return tf.scalar(0);
-    const l2 = (t: Tensor) => tf.sqrt(tf.sum(tf.square(t)));
-    return l2(tf.stack(grads.map(l2))) as tfTypes.Scalar;
+    const squares = grads.map((g) => tf.sum(tf.square(g)));
+    return (squares.length === 1 ? squares[0]! : tf.addN(squares)) as tfTypes.Scalar;
   });
+}
+
+/** Global L2 norm of all gradients: √(Σ‖g_i‖²), the norm torch's clip_grad_norm_ uses. */
+export function globalNorm(tf: TF, grads: Tensor[]): tfTypes.Scalar {
+  return tf.tidy(() => tf.sqrt(squaredGlobalNorm(tf, grads)));
 }
 
 /**
  * Returns new gradient tensors (the caller disposes the inputs and the outputs; when
- * nothing is clipped the outputs are the inputs).
+ * nothing is clipped the outputs are the inputs). `norm`, when the caller already read it
+ * (the training loop reads it with the loss), saves computing it again.
  */
-export function clipGradients(tf: TF, grads: Record<string, Tensor>, clip?: ClipConfig): ClipResult {
+export function clipGradients(tf: TF, grads: Record<string, Tensor>, clip?: ClipConfig, norm?: number): ClipResult {
   const names = Object.keys(grads);
-  const normTensor = globalNorm(tf, names.map((n) => grads[n]!));
-  const norm = normTensor.dataSync()[0]!;
-  normTensor.dispose();
+  if (norm === undefined) {
+    const normTensor = globalNorm(tf, names.map((n) => grads[n]!));
+    norm = normTensor.dataSync()[0]!;
+    normTensor.dispose();
+  }
   if (!clip) return { grads, norm };
   if (clip.kind === 'norm') {
     const coefficient = clip.value / (norm + 1e-6);

@@ -14,7 +14,7 @@ export {
   type LossKind,
 } from './losses.js';
 export { regularizationPenalty, type PenalizedWeight } from './regularization.js';
-export { clipGradients, globalNorm, type ClipConfig, type ClipResult } from './clip.js';
+export { clipGradients, globalNorm, squaredGlobalNorm, type ClipConfig, type ClipResult } from './clip.js';
 export { MetricMonitor, monitoredKey, type MonitorState } from './monitor.js';
 export { trainableParams, type TrainableParam } from './weights.js';
 export { WeightSnapshot } from './snapshots.js';

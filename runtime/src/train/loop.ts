@@ -34,7 +34,7 @@ import type {
 } from '../contracts.js';
 import { Random } from '../random.js';
 import { numberArg } from './args.js';
-import { clipGradients } from './clip.js';
+import { clipGradients, squaredGlobalNorm } from './clip.js';
 import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
 import { checkMonitorable, MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
 import { createOptimizer, type OptimizerState } from './optimizers.js';
@@ -87,6 +87,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const schedule = makeSchedule(config.schedule, baseLr, epochs);
   const batchSize = Math.max(1, Math.floor(config.batchSize));
   const stepsPerEpoch = Math.ceil(trainSplit.size / batchSize);
+  const variables = params.map((p) => p.variable);
 
   const resume = options.resume as LoopState | undefined;
   const rng = resume ? new Random(resume.rngState) : new Random(config.seed);
@@ -136,6 +137,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let nonFinite: TrainResult['nonFinite'];
   const firstEpoch = resume ? resume.epoch : 0;
 
+  // The training targets, encoded (one-hot, smoothed) once for the run rather than per batch.
+  const targets = encodedTargets(tf, trainSplit, outShape, spec, classification);
   try {
     epochLoop: for (let e = firstEpoch; e < epochs; e++) {
       const epoch = e + 1;
@@ -156,9 +159,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           break epochLoop;
         }
         const indices = order.subarray(s * batchSize, Math.min((s + 1) * batchSize, trainSplit.size));
-        const batch = makeBatch(tf, trainSplit, indices, outShape, spec, classification, options.augment, augmentRng);
+        const batch = makeBatch(tf, trainSplit, targets, indices, outShape, spec, classification, options.augment, augmentRng);
         const lr = schedule(e, s, stepsPerEpoch);
-        const outcome = trainStep(tf, model, params, spec, config, batch, noiseRng);
+        const outcome = trainStep(tf, model, params, variables, spec, config, batch, noiseRng);
         disposeBatch(batch);
 
         if (!Number.isFinite(outcome.objective)) {
@@ -167,7 +170,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           nonFinite = { epoch, step: s + 1 };
           break epochLoop;
         }
-        const clipped = clipGradients(tf, outcome.grads, config.clip);
+        const clipped = clipGradients(tf, outcome.grads, config.clip, outcome.gradNorm);
         optimizer.apply(clipped.grads, lr);
         for (const [name, g] of Object.entries(clipped.grads)) if (g !== outcome.grads[name]) g.dispose();
         outcome.dispose();
@@ -246,6 +249,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       state,
     };
   } finally {
+    targets?.dispose();
     const snapshots = new Set([bestSnapshot, earlyStopSnapshot]);
     for (const snapshot of snapshots) snapshot?.dispose();
     optimizer.dispose();
@@ -258,6 +262,8 @@ interface StepOutcome {
   /** Data loss alone. */
   loss: number;
   metrics: Record<string, number>;
+  /** Global L2 norm of the gradients (float32, as torch computes it). */
+  gradNorm: number;
   grads: Record<string, Tensor>;
   dispose(): void;
 }
@@ -266,6 +272,7 @@ function trainStep(
   tf: TF,
   model: tfTypes.LayersModel,
   params: ReturnType<typeof trainableParams>,
+  variables: tfTypes.Variable[],
   spec: LossSpec,
   config: TrainConfig,
   batch: Batch,
@@ -274,41 +281,58 @@ function trainStep(
   let dataLoss: tfTypes.Scalar | undefined;
   let metricTensors: Record<string, tfTypes.Scalar> = {};
   const { value, grads } = withSeededMathRandom(noiseRng, () =>
-    tf.variableGrads(
-      () => {
-        const output = model.apply(batch.x, { training: true }) as Tensor;
-        const loss = computeLoss(tf, spec, batch.y, output);
-        dataLoss = tf.keep(loss);
-        metricTensors = computeMetrics(tf, spec, config.metrics, batch.y, output);
-        for (const t of Object.values(metricTensors)) tf.keep(t);
-        const penalty = regularizationPenalty(tf, params);
-        return penalty ? tf.add(loss, penalty) : loss;
-      },
-      params.map((p) => p.variable),
-    ),
+    tf.variableGrads(() => {
+      const output = model.apply(batch.x, { training: true }) as Tensor;
+      const loss = computeLoss(tf, spec, batch.y, output);
+      dataLoss = tf.keep(loss);
+      metricTensors = computeMetrics(tf, spec, config.metrics, batch.y, output);
+      for (const t of Object.values(metricTensors)) tf.keep(t);
+      const penalty = regularizationPenalty(tf, params);
+      return penalty ? tf.add(loss, penalty) : loss;
+    }, variables),
   );
   const present: Record<string, Tensor> = {};
   for (const [name, g] of Object.entries(grads)) if (g) present[name] = g;
+  // One read per step: objective, data loss, metrics and the squared gradient norm together.
+  const readings = tf.tidy(() =>
+    tf.stack([value, dataLoss!, ...config.metrics.map((m) => metricTensors[m]!), squaredGlobalNorm(tf, Object.values(present))]),
+  );
+  const numbers = readings.dataSync();
+  tf.dispose([readings, value, dataLoss!, ...Object.values(metricTensors)]);
   const metrics: Record<string, number> = {};
-  for (const [name, t] of Object.entries(metricTensors)) metrics[name] = t.dataSync()[0]!;
-  const outcome: StepOutcome = {
-    objective: value.dataSync()[0]!,
-    loss: dataLoss!.dataSync()[0]!,
+  config.metrics.forEach((m, i) => (metrics[m] = numbers[2 + i]!));
+  return {
+    objective: numbers[0]!,
+    loss: numbers[1]!,
     metrics,
+    gradNorm: Math.fround(Math.sqrt(numbers[2 + config.metrics.length]!)),
     grads: present,
     dispose() {
-      value.dispose();
-      dataLoss?.dispose();
-      for (const t of Object.values(metricTensors)) t.dispose();
       for (const g of Object.values(present)) g.dispose();
     },
   };
-  return outcome;
+}
+
+/** Targets larger than this many values are encoded per batch instead of once. */
+const MAX_ENCODED_TARGET_VALUES = 1 << 24;
+
+/** The split's targets encoded as the loss wants them, or undefined when that would be too large. */
+function encodedTargets(
+  tf: TF,
+  split: Split,
+  outShape: number[],
+  spec: LossSpec,
+  classification: boolean,
+): Tensor | undefined {
+  const values = split.size * outShape.reduce((a, b) => a * b, 1);
+  if (values > MAX_ENCODED_TARGET_VALUES) return undefined;
+  return encodeTargets(tf, split.y, outShape, spec, classification);
 }
 
 function makeBatch(
   tf: TF,
   split: Split,
+  targets: Tensor | undefined,
   indices: Int32Array,
   outShape: number[],
   spec: LossSpec,
@@ -319,7 +343,7 @@ function makeBatch(
   const batch = tf.tidy(() => {
     const idx = tf.tensor1d(indices, 'int32');
     const x = tf.gather(split.x, idx);
-    const y = encodeTargets(tf, tf.gather(split.y, idx), outShape, spec, classification);
+    const y = targets ? tf.gather(targets, idx) : encodeTargets(tf, tf.gather(split.y, idx), outShape, spec, classification);
     return { x, y };
   });
   if (!augment) return batch;

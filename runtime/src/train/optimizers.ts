@@ -47,13 +47,21 @@ export interface Optimizer {
   dispose(): void;
 }
 
-/** Per-parameter update rule: new slots and the update to subtract (`w <- w - delta`). */
+/** A float32 scalar tensor of `value`, shared by all parameters within one step. */
+type Scalar = (value: number) => Tensor;
+
+/**
+ * Per-parameter update rule: new slots and the update to subtract (`w <- w - delta`).
+ * Constants come from `c` rather than as JS numbers, which tfjs would turn into a new
+ * scalar tensor in every op of every parameter (the same float32 values either way).
+ */
 type Rule = (
   tf: TF,
   grad: Tensor,
   slots: Record<string, Tensor>,
   lr: number,
   step: number,
+  c: Scalar,
 ) => { delta: Tensor; slots: Record<string, Tensor> };
 
 interface RuleSpec {
@@ -96,33 +104,33 @@ function ruleFor(config: ResolvedCall): RuleSpec {
 
 /** torch.optim.SGD (dampening 0): buf = m·buf + g; step along g + m·buf (nesterov) or buf. */
 function sgdRule(momentum: number, nesterov: boolean): Rule {
-  return (tf, g, slots, lr) => {
-    if (momentum === 0) return { delta: tf.mul(g, lr), slots };
-    const buf = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), g) : g.clone();
-    const direction = nesterov ? tf.add(g, tf.mul(buf, momentum)) : buf;
-    return { delta: tf.mul(direction, lr), slots: { momentum: buf } };
+  return (tf, g, slots, lr, _step, c) => {
+    if (momentum === 0) return { delta: tf.mul(g, c(lr)), slots };
+    const buf = slots.momentum ? tf.add(tf.mul(slots.momentum, c(momentum)), g) : g.clone();
+    const direction = nesterov ? tf.add(g, tf.mul(buf, c(momentum))) : buf;
+    return { delta: tf.mul(direction, c(lr)), slots: { momentum: buf } };
   };
 }
 
 /** torch.optim.Adagrad (initial accumulator 0, lr_decay 0): sum += g²; w -= lr·g/(√sum + eps). */
 function adagradRule(eps: number): Rule {
-  return (tf, g, slots, lr) => {
+  return (tf, g, slots, lr, _step, c) => {
     const sum = slots.sum ? tf.add(slots.sum, tf.square(g)) : tf.square(g);
-    const delta = tf.mul(tf.div(g, tf.add(tf.sqrt(sum), eps)), lr);
+    const delta = tf.mul(tf.div(g, tf.add(tf.sqrt(sum), c(eps))), c(lr));
     return { delta, slots: { sum } };
   };
 }
 
 /** torch.optim.RMSprop (not centered): v = α·v + (1-α)·g²; avg = √v + eps; buf = m·buf + g/avg. */
 function rmspropRule(alpha: number, momentum: number, eps: number): Rule {
-  return (tf, g, slots, lr) => {
+  return (tf, g, slots, lr, _step, c) => {
     const prev = slots.square_avg ?? tf.zerosLike(g);
-    const squareAvg = tf.add(tf.mul(prev, alpha), tf.mul(tf.square(g), 1 - alpha));
-    const scaled = tf.div(g, tf.add(tf.sqrt(squareAvg), eps));
+    const squareAvg = tf.add(tf.mul(prev, c(alpha)), tf.mul(tf.square(g), c(1 - alpha)));
+    const scaled = tf.div(g, tf.add(tf.sqrt(squareAvg), c(eps)));
     const next: Record<string, Tensor> = { square_avg: squareAvg };
-    if (momentum === 0) return { delta: tf.mul(scaled, lr), slots: next };
-    next.momentum = slots.momentum ? tf.add(tf.mul(slots.momentum, momentum), scaled) : scaled;
-    return { delta: tf.mul(next.momentum, lr), slots: next };
+    if (momentum === 0) return { delta: tf.mul(scaled, c(lr)), slots: next };
+    next.momentum = slots.momentum ? tf.add(tf.mul(slots.momentum, c(momentum)), scaled) : scaled;
+    return { delta: tf.mul(next.momentum, c(lr)), slots: next };
   };
 }
 
@@ -131,15 +139,15 @@ function rmspropRule(alpha: number, momentum: number, eps: number): Rule {
  * w -= (lr / (1-β1^t)) · m / (√v / √(1-β2^t) + eps) — eps outside the bias-corrected root.
  */
 function adamRule(beta1: number, beta2: number, eps: number): Rule {
-  return (tf, g, slots, lr, step) => {
+  return (tf, g, slots, lr, step, c) => {
     const m0 = slots.exp_avg ?? tf.zerosLike(g);
     const v0 = slots.exp_avg_sq ?? tf.zerosLike(g);
-    const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1));
-    const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+    const m = tf.add(tf.mul(m0, c(beta1)), tf.mul(g, c(1 - beta1)));
+    const v = tf.add(tf.mul(v0, c(beta2)), tf.mul(tf.square(g), c(1 - beta2)));
     const biasCorrection1 = 1 - Math.pow(beta1, step);
     const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    const denom = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), eps);
-    const delta = tf.mul(tf.div(m, denom), lr / biasCorrection1);
+    const denom = tf.add(tf.div(tf.sqrt(v), c(biasCorrection2Sqrt)), c(eps));
+    const delta = tf.mul(tf.div(m, denom), c(lr / biasCorrection1));
     return { delta, slots: { exp_avg: m, exp_avg_sq: v } };
   };
 }
@@ -163,22 +171,33 @@ class SlotOptimizer implements Optimizer {
     const tf = this.tf;
     this.steps += 1;
     const step = this.steps;
-    for (const param of this.params) {
-      const grad = grads[param.name];
-      if (!grad) continue;
-      const key = param.key ?? param.name;
-      const old = this.slots.get(key) ?? {};
-      const next = tf.tidy(() => {
-        const { delta, slots } = this.spec.rule(tf, grad, old, lr, step);
+    const next = new Map<string, Record<string, Tensor>>();
+    // One scope for the whole step; the new slots are kept out of it.
+    tf.tidy(() => {
+      const scalars = new Map<number, Tensor>();
+      const c: Scalar = (value) => {
+        let t = scalars.get(value);
+        if (!t) scalars.set(value, (t = tf.scalar(value)));
+        return t;
+      };
+      for (const param of this.params) {
+        const grad = grads[param.name];
+        if (!grad) continue;
+        const key = param.key ?? param.name;
+        const { delta, slots } = this.spec.rule(tf, grad, this.slots.get(key) ?? {}, lr, step, c);
         const w = param.variable;
         const wd = param.decay ? this.spec.weightDecay : 0;
         // Decay from w_prev first, then the gradient update (torch.optim.AdamW's order).
-        const decayed = wd > 0 ? tf.mul(w, 1 - lr * wd) : w;
+        const decayed = wd > 0 ? tf.mul(w, c(1 - lr * wd)) : w;
         w.assign(tf.sub(decayed, delta));
-        return slots;
-      });
-      for (const [key, tensor] of Object.entries(old)) if (next[key] !== tensor) tensor.dispose();
-      this.slots.set(key, next);
+        for (const t of Object.values(slots)) tf.keep(t);
+        next.set(key, slots);
+      }
+    });
+    for (const [key, slots] of next) {
+      const kept = new Set(Object.values(slots));
+      for (const tensor of Object.values(this.slots.get(key) ?? {})) if (!kept.has(tensor)) tensor.dispose();
+      this.slots.set(key, slots);
     }
   }
 

@@ -1,0 +1,129 @@
+// The wasm speed overrides written in JavaScript over the wasm heap (backend/heap-kernels.ts)
+// and the matrix-product compositions (Sum over leading axes, the GEMM filter gradient), each
+// checked against the cpu backend, including the shapes the MNIST convnet trains with.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend/select.js';
+import { useWasmOverrides } from '../src/backend/wasm-kernels.js';
+
+const { tf } = await initBackend('wasm');
+const TOLERANCE = 1e-4;
+
+/** `make` on wasm and on cpu (same seeded inputs): shapes must agree; returns the max abs difference. */
+async function wasmVsCpu(make: () => tfTypes.Tensor): Promise<number> {
+  const results: { shape: number[]; dtype: string; data: ArrayLike<number> }[] = [];
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    const t = tf.tidy(make);
+    results.push({ shape: t.shape, dtype: t.dtype, data: await t.data() as ArrayLike<number> });
+    t.dispose();
+  }
+  await tf.setBackend('wasm');
+  const [w, c] = results as [(typeof results)[0], (typeof results)[0]];
+  assert.deepEqual(w.shape, c.shape);
+  assert.equal(w.dtype, c.dtype);
+  let max = 0;
+  for (let i = 0; i < w.data.length; i++) max = Math.max(max, Math.abs(w.data[i]! - c.data[i]!));
+  return max;
+}
+
+const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+test('Identity and same-dtype Cast share memory, survive the input, and leak nothing', () => {
+  const before = tf.memory();
+  const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+  const copy = x.clone();
+  const cast = tf.cast(x, 'float32');
+  const toInt = tf.tidy(() => tf.cast(tf.tensor([1.7, -2.2]), 'int32'));
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from(cast.dataSync()), [1, 2, 3, 4]);
+  assert.equal(toInt.dtype, 'int32');
+  assert.deepEqual(Array.from(toInt.dataSync()), [1, -2]);
+  tf.dispose([copy, cast, toInt]);
+  const after = tf.memory();
+  assert.equal(after.numTensors, before.numTensors);
+  assert.equal(after.numBytes, before.numBytes);
+});
+
+test('GatherV2 matches cpu (rows, inner axes, int32, repeated and 2-D indices)', async () => {
+  const idx = (values: number[], shape = [values.length]) => tf.tensor(values, shape, 'int32');
+  const cases: [string, () => tfTypes.Tensor][] = [
+    ['batch rows', () => tf.gather(rand([100, 28, 28, 1], 1), idx([5, 99, 0, 5, 42]))],
+    ['axis 1', () => tf.gather(rand([3, 7, 20], 2), idx([6, 0, 3]), 1)],
+    ['int32 rows', () => tf.gather(tf.cast(tf.mul(rand([30, 16], 3), 100), 'int32'), idx([1, 29, 1]))],
+    ['2-D indices', () => tf.gather(rand([12, 32], 4), idx([1, 2, 3, 11, 0, 0], [2, 3]))],
+    ['short rows (original kernel)', () => tf.gather(rand([50, 3], 5), idx([4, 49, 7]))],
+  ];
+  for (const [name, make] of cases) assert.equal(await wasmVsCpu(make), 0, name);
+  assert.throws(() => tf.gather(rand([4, 16], 1), idx([4])), /index value 4 is not in \[0, 3\]/);
+});
+
+// At [64, 28, 28, 32] wasm's own MaxPoolGrad dropped ~6% of the gradients (max error ~4 against
+// cpu, measured with tfjs-backend-wasm 4.22); the replacement is exact there.
+test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => {
+  const grad = (shape: number[], size: number, stride: number, pad: 'same' | 'valid', seed: number, input?: () => tfTypes.Tensor4D) => () => {
+    const x = input ? input() : (rand(shape, seed) as tfTypes.Tensor4D);
+    const r = rand(tf.maxPool(x, size, stride, pad).shape, seed + 1);
+    return tf.grad((a: tfTypes.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tfTypes.Tensor4D, size, stride, pad), r)))(x);
+  };
+  const cases: [string, () => tfTypes.Tensor][] = [
+    ['convnet pool 1', grad([64, 28, 28, 32], 2, 2, 'valid', 1)],
+    ['convnet pool 2', grad([64, 14, 14, 64], 2, 2, 'valid', 3)],
+    ['overlapping 3x3 stride 2, same', grad([2, 9, 9, 3], 3, 2, 'same', 5)],
+    ['odd size, valid', grad([3, 7, 5, 2], 2, 2, 'valid', 7)],
+    ['stride 1', grad([1, 6, 6, 4], 3, 1, 'same', 9)],
+    // Ties (relu zeros): the gradient goes to the first maximum in window order, as on cpu.
+    ['ties', grad([2, 8, 8, 3], 2, 2, 'valid', 11, () => tf.relu(tf.round(rand([2, 8, 8, 3], 12))) as tfTypes.Tensor4D)],
+  ];
+  // Exact where windows do not overlap; where they do, dx sums in another order than cpu's.
+  for (const [name, make] of cases) {
+    const diff = await wasmVsCpu(make);
+    assert.ok(name.startsWith('overlapping') || name === 'stride 1' ? diff < 1e-6 : diff === 0, `${name}: ${diff}`);
+  }
+});
+
+test('Sum over leading axes (bias gradients) matches cpu; other reductions unchanged', async () => {
+  const cases: [number[], number | number[], boolean][] = [
+    [[64, 28, 28, 32], [0, 1, 2], false],
+    [[64, 256], 0, false],
+    [[4, 5, 6, 7], [1, 0], true],
+    [[4, 5, 6], [-3, -2], false],
+    [[4, 5, 6], [1, 2], false],
+    [[4, 5, 6], [0, 2], true],
+    [[4, 5, 6], null as unknown as number[], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const diff = await wasmVsCpu(() => tf.sum(rand(shape, 1), axis, keepDims));
+    // Sums of up to 50,176 values in [-1, 1]: float32 rounding in a different order.
+    assert.ok(diff < 1e-3, `${shape} ${axis}: ${diff}`);
+  }
+  assert.equal(await wasmVsCpu(() => tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0)), 0);
+});
+
+test('the filter gradient (im2col GEMM) matches cpu at the convnet shapes and with strides', async () => {
+  const cases: [number[], number[], number, 'same' | 'valid'][] = [
+    [[16, 28, 28, 1], [3, 3, 1, 32], 1, 'same'],
+    [[4, 14, 14, 32], [3, 3, 32, 64], 1, 'same'],
+    [[3, 11, 9, 5], [4, 2, 5, 3], 3, 'same'],
+    [[2, 10, 10, 2], [5, 5, 2, 2], 2, 'valid'],
+  ];
+  for (const [xShape, fShape, stride, pad] of cases) {
+    const diff = await wasmVsCpu(() => {
+      const x = rand(xShape, 1) as tfTypes.Tensor4D;
+      const r = rand(tf.conv2d(x, rand(fShape, 2) as tfTypes.Tensor4D, stride, pad).shape, 3);
+      return tf.grad((f: tfTypes.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tfTypes.Tensor4D, stride, pad), r)))(rand(fShape, 2));
+    });
+    // Sums of up to 12,544 products in another order than cpu's.
+    assert.ok(diff < 2e-3, `${xShape} * ${fShape} stride ${stride} ${pad}: ${diff}`);
+  }
+});
+
+test('the overrides can be switched off and on again', () => {
+  useWasmOverrides(tf, false);
+  const off = tf.tidy(() => tf.sum(tf.gather(rand([8, 16], 1), tf.tensor1d([7, 1], 'int32')), 0).dataSync());
+  useWasmOverrides(tf, true);
+  const on = tf.tidy(() => tf.sum(tf.gather(rand([8, 16], 1), tf.tensor1d([7, 1], 'int32')), 0).dataSync());
+  for (let i = 0; i < on.length; i++) assert.ok(Math.abs(on[i]! - off[i]!) < TOLERANCE);
+});
