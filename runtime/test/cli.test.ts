@@ -181,3 +181,13 @@ test('--help on every command; unknown commands fail clearly', () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unknown command 'chek'/);
 });
+
+test('--set takes any value of the language, calls included', () => {
+  const path = spec('opt.regnet', 'let opt = adam(lr: 0.001)\nlet width = 4\nmodel { dense(width) dense(2) }\ndata { source: playground(circle) }\ntrain { optimizer: opt }\n');
+  const out = join(dir, 'opt.json');
+  const r = regnetc('compile', path, '-o', out, '--set', 'opt=sgd(0.5, momentum: 0.9)', '--set', 'width=8');
+  assert.equal(r.code, 0, r.stderr);
+  const ir = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(ir.train.optimizer, { kind: 'sgd', args: { lr: 0.5, momentum: 0.9, nesterov: false, weight_decay: 0 } });
+  assert.deepEqual(ir.nodes[1].shape, [8]);
+});

@@ -1,6 +1,7 @@
 // The settings of `data`, `train`, `sweep` and `early_stopping`, read against the
 // catalogue: unknown and duplicate keys, block vs value form, required settings,
 // types and ranges; defaults are filled in from the catalogue.
+import { valueToJson } from '../value-json.js';
 import type { Call, SectionDecl, Setting, Value } from '../ast.js';
 import { closestNames, getEntry, getSetting, paramDefaults, sectionSettings, type SettingSection } from '../catalogue/index.js';
 import type { Category, Entry, ValueType } from '../catalogue/types.js';
@@ -241,7 +242,7 @@ export class SectionChecker {
       const constant = this.values.constants.get(name)!;
       param.values = param.items.map((item) => {
         let json: JsonValue | undefined;
-        if (constant.usedAs.length === 0) json = literalJson(item);
+        if (constant.usedAs.length === 0) json = valueToJson(item);
         const seen = new Set<string>();
         // A copy: checking a value that refers to the constant itself records another use.
         for (const use of [...constant.usedAs]) {
@@ -253,21 +254,5 @@ export class SectionChecker {
         return json ?? null;
       });
     }
-  }
-}
-
-/** JSON of a literal (used when a swept constant is not used anywhere typed). */
-function literalJson(value: Value): JsonValue {
-  switch (value.kind) {
-    case 'number':
-    case 'string':
-    case 'bool':
-      return value.value;
-    case 'name':
-      return value.name;
-    case 'list':
-      return value.items.map(literalJson);
-    case 'call':
-      return { kind: value.name.name, args: Object.fromEntries(value.args.map((a, i) => [a.name?.name ?? String(i), a.value ? literalJson(a.value) : null])) };
   }
 }

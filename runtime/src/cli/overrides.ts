@@ -1,22 +1,7 @@
 // `--set NAME=VALUE`: overrides of `let` constants, the value written in the
 // language's own syntax (`64`, `0.5`, `"text"`, `[1, 2]`, `relu`, `adam(lr: 0.1)`).
-import { parse, type JsonValue, type Value } from '@regnet/compiler';
+import { parse, valueToJson, type JsonValue } from '@regnet/compiler';
 import { UsageError } from './errors.js';
-
-function toJson(value: Value): JsonValue {
-  switch (value.kind) {
-    case 'number':
-    case 'string':
-    case 'bool':
-      return value.value;
-    case 'name':
-      return value.name;
-    case 'list':
-      return value.items.map(toJson);
-    case 'call':
-      throw new UsageError(`--set takes a number, string, true/false, a list or a word, not a call ('${value.name.name}(...)')`);
-  }
-}
 
 export function parseOverride(assignment: string): [string, JsonValue] {
   const eq = assignment.indexOf('=');
@@ -28,7 +13,8 @@ export function parseOverride(assignment: string): [string, JsonValue] {
   if (diagnostics.length > 0 || ast.decls.length !== 1 || decl.kind !== 'let' || !decl.value || decl.name?.name !== name) {
     throw new UsageError(`--set ${assignment}: '${text}' is not a value (${diagnostics[0]?.message ?? 'expected NAME=VALUE'})`);
   }
-  return [name, toJson(decl.value)];
+  // A call keeps its text: the compiler parses it in place of the constant's value.
+  return [name, decl.value.kind === 'call' ? text : valueToJson(decl.value)];
 }
 
 /** Collects repeated `--set` options (commander's variadic collector). */
