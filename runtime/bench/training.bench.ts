@@ -9,7 +9,8 @@
 // cpu epochs are extrapolated from a few steps, and any contender whose epoch passes its time
 // cap stops there and is extrapolated from the steps it ran (both are flagged in the results).
 // Then, in a child process per model (so that peak RSS is that model's), memory across epochs:
-// RSS, peak RSS, the wasm heap and tf.memory()'s tensors after every epoch.
+// RSS and the JS heap (after a forced GC), peak RSS, the wasm heap and tf.memory()'s tensors
+// after every epoch.
 // Writes bench/results/training.json and prints the tables.
 // Flags: --quick (1 round, shorter caps), --only mlp|convnet; `--memory MODEL` is the child mode.
 import { spawnSync } from 'node:child_process';
@@ -210,7 +211,13 @@ function torchRun(name: ModelName, files: { x: string; y: string; n: number }, t
     PYTHON,
     [TORCH_SCRIPT, '--model', name, '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH),
       '--threads', String(threads), '--epochs', '1', '--warmup-steps', String(WARMUP_STEPS), '--lr', String(LR), '--max-seconds', String(cap)],
-    { encoding: 'utf8', timeout: (cap + 120) * 1000 },
+    {
+      encoding: 'utf8',
+      timeout: (cap + 120) * 1000,
+      // torch.set_num_threads covers ATen's OpenMP pool, not OpenBLAS's own pthreads (the MLP's
+      // matrix products): without these, "1 thread" ran BLAS on 2 threads and "2 threads" ran 4.
+      env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    },
   );
   if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.error?.message ?? r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch: string; epochs: { seconds: number; cpu_seconds: number; steps: number }[] };
@@ -371,7 +378,9 @@ async function benchModel(name: ModelName, torch: { available: boolean; note?: s
 
 interface MemoryPoint {
   epoch: number;
+  /** After a forced GC (V8 collects lazily: without it RSS drifts up ~4 MB an epoch, all garbage). */
   rss_mb: number;
+  js_heap_mb: number;
   wasm_heap_mb: number;
   tensors: number;
   tensor_mb: number;
@@ -387,10 +396,13 @@ async function memoryChild(name: ModelName): Promise<void> {
   const model = buildModel(tf, ir, new Random(SEED));
   const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
   const point = (epoch: number): MemoryPoint => {
+    (globalThis as { gc?: () => void }).gc?.();
     const m = tf.memory();
+    const usage = process.memoryUsage();
     return {
       epoch,
-      rss_mb: round(process.memoryUsage().rss / 2 ** 20, 1),
+      rss_mb: round(usage.rss / 2 ** 20, 1),
+      js_heap_mb: round(usage.heapUsed / 2 ** 20, 1),
       wasm_heap_mb: round(heapBytes() / 2 ** 20, 1),
       tensors: m.numTensors,
       tensor_mb: round(m.numBytes / 2 ** 20, 1),
@@ -403,7 +415,7 @@ async function memoryChild(name: ModelName): Promise<void> {
 }
 
 function memoryOf(name: ModelName): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--memory', name], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--memory', name], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
@@ -428,14 +440,14 @@ function printTables(models: Record<string, Awaited<ReturnType<typeof benchModel
     }
   }
   console.log(ratios.toString());
-  const mem = new Table({ head: ['model', 'epoch', 'RSS MB', 'wasm heap MB', 'tensors', 'tensor MB', 'peak RSS MB'], style: { head: [], border: [] } });
+  const mem = new Table({ head: ['model', 'epoch', 'RSS MB', 'JS heap MB', 'wasm heap MB', 'tensors', 'tensor MB', 'peak RSS MB'], style: { head: [], border: [] } });
   for (const [name, m] of Object.entries(memory)) {
     if ('error' in m) {
-      mem.push([name, 'error', String(m.error), '', '', '', '']);
+      mem.push([name, 'error', String(m.error), '', '', '', '', '']);
       continue;
     }
     for (const p of m.after_epoch as MemoryPoint[]) {
-      mem.push([name, p.epoch === 0 ? 'before' : p.epoch, p.rss_mb, p.wasm_heap_mb, p.tensors, p.tensor_mb, p.epoch === 0 ? '' : String(m.peak_rss_mb)]);
+      mem.push([name, p.epoch === 0 ? 'before' : p.epoch, p.rss_mb, p.js_heap_mb, p.wasm_heap_mb, p.tensors, p.tensor_mb, p.epoch === 0 ? '' : String(m.peak_rss_mb)]);
     }
   }
   console.log(mem.toString());

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
-import { useWasmOverrides } from '../src/backend/wasm-kernels.js';
+import { registerCpuKernels, useWasmOverrides } from '../src/backend/wasm-kernels.js';
+import { squaredGlobalNorm } from '../src/train/clip.js';
 
 const { tf } = await initBackend('wasm');
 const TOLERANCE = 1e-4;
@@ -118,6 +119,22 @@ test('the filter gradient (im2col GEMM) matches cpu at the convnet shapes and wi
     // Sums of up to 12,544 products in another order than cpu's.
     assert.ok(diff < 2e-3, `${xShape} * ${fShape} stride ${stride} ${pad}: ${diff}`);
   }
+});
+
+test('RegNetSumOfSquares (the gradient norm in one kernel) matches tf ops on wasm and cpu', async () => {
+  registerCpuKernels(tf);
+  for (const backend of ['wasm', 'cpu']) {
+    await tf.setBackend(backend);
+    const grads = [rand([784, 256], 1), rand([256], 2), rand([3, 3, 32, 64], 3), tf.scalar(-2)];
+    const fused = squaredGlobalNorm(tf, grads).dataSync()[0]!;
+    // The exact sum (float64 over the float32 values): wasm's own float32 Sum drifts by ~3e-5 here.
+    let exact = 0;
+    for (const g of grads) for (const v of g.dataSync()) exact += v * v;
+    assert.equal(fused, Math.fround(exact), backend);
+    assert.equal(squaredGlobalNorm(tf, [tf.tensor([3, 4])]).dataSync()[0], 25);
+    tf.dispose(grads);
+  }
+  await tf.setBackend('wasm');
 });
 
 test('the overrides can be switched off and on again', () => {

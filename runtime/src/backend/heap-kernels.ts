@@ -92,8 +92,8 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
 
 /**
  * MaxPoolGrad (NHWC): each window's gradient goes to the first maximum in row-major window
- * order (the cpu backend's rule), accumulated where windows overlap. The running max of all
- * channels of a window is kept at once, so the inner loop reads memory contiguously.
+ * order (the cpu backend's rule), accumulated where windows overlap. 2x2 windows with stride 2
+ * and no padding (the usual `maxpool(2)`) have an unrolled loop that writes every dx value once.
  */
 export function maxPoolGradKernel(tf: TF, original: KernelFunc): KernelFunc {
   return (args) => {
@@ -113,10 +113,44 @@ export function maxPoolGradKernel(tf: TF, original: KernelFunc): KernelFunc {
     const x = backend.typedArrayFromHeap(input) as Float32Array;
     const g = backend.typedArrayFromHeap(dy) as Float32Array;
     const dx = backend.typedArrayFromHeap(out) as Float32Array;
-    dx.fill(0);
     const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
     const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
     const { top, left } = info.padInfo;
+    if (fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0) {
+      // Rows and columns past the last window (odd sizes) get no gradient.
+      if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) dx.fill(0);
+      const row = inWidth * channels;
+      for (let b = 0, dyAt = 0; b < batchSize; b++) {
+        for (let yR = 0; yR < outHeight; yR++) {
+          for (let yC = 0; yC < outWidth; yC++, dyAt += channels) {
+            const p0 = ((b * inHeight + 2 * yR) * inWidth + 2 * yC) * channels;
+            for (let d = 0; d < channels; d++) {
+              const i0 = p0 + d;
+              const i1 = i0 + channels;
+              const i2 = i0 + row;
+              const i3 = i2 + channels;
+              let best = -Infinity;
+              let k = -1;
+              const v0 = x[i0]!;
+              const v1 = x[i1]!;
+              const v2 = x[i2]!;
+              const v3 = x[i3]!;
+              if (v0 > best) (best = v0), (k = 0);
+              if (v1 > best) (best = v1), (k = 1);
+              if (v2 > best) (best = v2), (k = 2);
+              if (v3 > best) k = 3;
+              const grad = g[dyAt + d]!;
+              dx[i0] = k === 0 ? grad : 0;
+              dx[i1] = k === 1 ? grad : 0;
+              dx[i2] = k === 2 ? grad : 0;
+              dx[i3] = k === 3 ? grad : 0;
+            }
+          }
+        }
+      }
+      return out;
+    }
+    dx.fill(0);
     // Channel by channel: the window's rows are short strided scans, each output written once.
     for (let b = 0, dyAt = 0; b < batchSize; b++) {
       const imageBase = b * inHeight;
@@ -200,4 +234,107 @@ export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeome
     }
   }
   return out;
+}
+
+/**
+ * Sum of a float32 tensor over its leading axes (a bias gradient: dy [B, H, W, C] summed to
+ * [C]), row by row into float64 accumulators, rounded once (the cpu backend also accumulates
+ * in float64). wasm's own Sum first transposes the reduced axes to the end; a product with a
+ * row of ones was slower still (XNNPACK packs dy as weights on every call). Other reductions
+ * use the original kernel.
+ */
+export function sumKernel(tf: TF, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs.x!;
+    const { axis, keepDims } = args.attrs as unknown as tfTypes.SumAttrs;
+    const axes = tf.util.parseAxisParam(axis, x.shape).slice().sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+    if (x.dtype !== 'float32' || !leading) return original(args);
+    const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+    const kept = x.shape.slice(axes.length);
+    const width = kept.reduce((a, b) => a * b, 1);
+    const backend = heap(args.backend);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    const src = backend.typedArrayFromHeap(x) as Float32Array;
+    const acc = new Float64Array(width);
+    // Four rows per pass: a quarter of the accumulator loads and stores.
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const a0 = r * width;
+      const a1 = a0 + width;
+      const a2 = a1 + width;
+      const a3 = a2 + width;
+      for (let c = 0; c < width; c++) acc[c] += src[a0 + c]! + src[a1 + c]! + src[a2 + c]! + src[a3 + c]!;
+    }
+    for (; r < rows; r++) {
+      for (let c = 0, at = r * width; c < width; c++, at++) acc[c] += src[at]!;
+    }
+    (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
+    return out;
+  };
+}
+
+/**
+ * A conv filter [kh, kw, in, out] flipped in both spatial axes with in/out swapped:
+ * out[i, j, o, c] = f[kh-1-i, kw-1-j, c, o], the filter of the input gradient as a convolution.
+ * One pass in JavaScript (wasm's Reverse and Transpose cost ~2 ms for a 3x3x32x64 filter).
+ */
+export function flippedSwappedFilter(backend: unknown, filter: TensorInfo): TensorInfo {
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const heapBackend = heap(backend);
+  const out = heapBackend.makeOutput([kh, kw, cout, cin], 'float32');
+  const src = heapBackend.typedArrayFromHeap(filter) as Float32Array;
+  const dst = heapBackend.typedArrayFromHeap(out) as Float32Array;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
+      const to = (i * kw + j) * cout * cin;
+      for (let c = 0; c < cin; c++) {
+        for (let o = 0; o < cout; o++) dst[to + o * cin + c] = src[from + c * cout + o]!;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A kernel RegNet adds to the wasm and cpu backends: Σx² over all elements of all its float32
+ * inputs (named `x0`, `x1`, …), as a float32 scalar, accumulated in float64. The training loop
+ * reads the global gradient norm every step; as tf ops that is a Square, a Sum and an AddN per
+ * gradient, ~8% of an MLP step on wasm, mostly per-op overhead.
+ */
+export const SUM_OF_SQUARES = 'RegNetSumOfSquares';
+
+function sumOfSquares(values: ArrayLike<number>): number {
+  let s0 = 0;
+  let s1 = 0;
+  let i = 0;
+  for (; i + 2 <= values.length; i += 2) {
+    const a = values[i]!;
+    const b = values[i + 1]!;
+    s0 += a * a;
+    s1 += b * b;
+  }
+  if (i < values.length) s0 += values[i]! * values[i]!;
+  return s0 + s1;
+}
+
+export function sumOfSquaresKernel(): KernelFunc {
+  return ({ inputs, backend }) => {
+    const infos = Object.values(inputs) as TensorInfo[];
+    if (infos.some((t) => t.dtype !== 'float32')) throw new Error(`${SUM_OF_SQUARES} takes float32 tensors`);
+    const wasm = typeof (backend as Partial<HeapBackend>).typedArrayFromHeap === 'function';
+    let total = 0;
+    for (const info of infos) {
+      const values = wasm
+        ? heap(backend).typedArrayFromHeap(info)
+        : ((backend as unknown as { readSync(dataId: unknown): Float32Array }).readSync(info.dataId));
+      total += sumOfSquares(values);
+    }
+    const result = new Float32Array([total]);
+    if (!wasm) return (backend as unknown as { makeTensorInfo(s: number[], d: DataType, v: Float32Array): TensorInfo }).makeTensorInfo([], 'float32', result);
+    const out = heap(backend).makeOutput([], 'float32');
+    (heap(backend).typedArrayFromHeap(out) as Float32Array).set(result);
+    return out;
+  };
 }

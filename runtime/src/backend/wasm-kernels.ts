@@ -5,7 +5,17 @@
 // autodiff (the gradient of the kernel that needed them is what is being computed).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
-import { castKernel, gatherKernel, identityKernel, maxPoolGradKernel, transposedPatches } from './heap-kernels.js';
+import {
+  castKernel,
+  flippedSwappedFilter,
+  gatherKernel,
+  identityKernel,
+  maxPoolGradKernel,
+  SUM_OF_SQUARES,
+  sumKernel,
+  sumOfSquaresKernel,
+  transposedPatches,
+} from './heap-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -21,11 +31,12 @@ export const ADDED_WASM_KERNELS = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  SUM_OF_SQUARES,
 ] as const;
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2 and MaxPoolGrad are JavaScript over the wasm heap (heap-kernels.ts).
+// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
   'Tile',
@@ -227,6 +238,21 @@ function spreadAndPadDy(tf: TF, dy: Tensor4D, g: ConvGeometry, height: number, w
   return tf.slice(d, [0, Math.max(0, -beforeH), Math.max(0, -beforeW), 0], [batch, height + reachH, width + reachW, channels]) as Tensor4D;
 }
 
+/** spreadAndPadDy's padding of an unstrided dy as [[top, bottom], [left, right]], or undefined when it would crop. */
+function inputGradientPadding(g: ConvGeometry, height: number, width: number, dyShape: number[]): [[number, number], [number, number]] | undefined {
+  const beforeH = (g.kh - 1) * g.dilationH - g.padTop;
+  const beforeW = (g.kw - 1) * g.dilationW - g.padLeft;
+  const afterH = height + (g.kh - 1) * g.dilationH - beforeH - dyShape[1]!;
+  const afterW = width + (g.kw - 1) * g.dilationW - beforeW - dyShape[2]!;
+  if (beforeH < 0 || afterH < 0 || beforeW < 0 || afterW < 0) return undefined;
+  return [[beforeH, afterH], [beforeW, afterW]];
+}
+
+/** Whether a kernel runs on the wasm backend (whose tensors heap-kernels.ts can read in place). */
+function isHeapBackend(backend: unknown): boolean {
+  return typeof (backend as { typedArrayFromHeap?: unknown }).typedArrayFromHeap === 'function';
+}
+
 /** Depthwise input gradient: the flipped filter per channel; the channel multiplier is summed out. */
 function depthwiseBackpropInput(tf: TF): KernelFunc {
   return ({ inputs, attrs }) => {
@@ -252,7 +278,7 @@ function depthwiseBackpropInput(tf: TF): KernelFunc {
  * flipped filter whose in/out channels are swapped.
  */
 function conv2dBackpropInput(tf: TF): KernelFunc {
-  return ({ inputs, attrs }) => {
+  return ({ inputs, attrs, backend }) => {
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tfTypes.Conv2DBackpropInputAttrs;
     return tf.tidy(() => {
       let dy = asTensor(tf, inputs.dy) as Tensor4D;
@@ -262,9 +288,14 @@ function conv2dBackpropInput(tf: TF): KernelFunc {
         : inputShape) as [number, number, number, number];
       if (dataFormat === 'NCHW') dy = tf.transpose(dy, [0, 2, 3, 1]);
       const g = geometry(tf, nhwcShape, filter.shape, strides, 1, pad, dimRoundingMode, false);
-      const d = spreadAndPadDy(tf, dy, g, nhwcShape[1], nhwcShape[2]);
-      const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
-      const dx = tf.conv2d(d, flipped, 1, 'valid');
+      const flipped = (filter.dtype === 'float32' && isHeapBackend(backend)
+        ? own(tf, flippedSwappedFilter(backend, filter))
+        : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])) as Tensor4D;
+      // Stride 1 without crops: the convolution pads dy itself (no padded copy of dy).
+      const pads = g.strideH === 1 && g.strideW === 1 ? inputGradientPadding(g, nhwcShape[1], nhwcShape[2], dy.shape) : undefined;
+      const dx = pads
+        ? tf.conv2d(dy, flipped, 1, [[0, 0], pads[0], pads[1], [0, 0]])
+        : tf.conv2d(spreadAndPadDy(tf, dy, g, nhwcShape[1], nhwcShape[2]), flipped, 1, 'valid');
       return dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
     });
   };
@@ -344,28 +375,6 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
-/**
- * Sum over leading axes (a bias gradient: dy [B, H, W, C] summed to [C]) as a product with a
- * row of ones, on XNNPACK's matrix multiply: wasm's Sum first transposes the reduced axes to
- * the end, which costs ~10x more than the sum itself. Other reductions keep the original.
- */
-function sumLeadingAxes(tf: TF, original: KernelFunc): KernelFunc {
-  return ({ inputs, attrs, backend }) => {
-    const x0 = inputs.x!;
-    const { axis, keepDims } = attrs as unknown as tfTypes.SumAttrs;
-    const axes = tf.util.parseAxisParam(axis, x0.shape).slice().sort((a, b) => a - b);
-    const leading = axes.length > 0 && axes.length < x0.shape.length && axes.every((a, i) => a === i);
-    if (x0.dtype !== 'float32' || !leading) return original({ inputs, attrs, backend });
-    return tf.tidy(() => {
-      const rows = x0.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
-      const kept = x0.shape.slice(axes.length);
-      const x = tf.reshape(asTensor(tf, x0), [rows, -1]);
-      const sum = tf.matMul(tf.ones([1, rows]), x);
-      return tf.reshape(sum, keepDims ? [...axes.map(() => 1), ...kept] : kept);
-    });
-  };
-}
-
 /** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
 export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
 
@@ -397,6 +406,7 @@ export function registerWasmKernels(tf: TF): void {
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter(tf)],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput(tf)],
     ['UnsortedSegmentSum', unsortedSegmentSum(tf)],
+    [SUM_OF_SQUARES, sumOfSquaresKernel()],
     ['BatchMatMul', batchMatMul(tf, original('BatchMatMul'))],
     ['Tile', tile(tf, original('Tile'))],
     ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
@@ -404,7 +414,7 @@ export function registerWasmKernels(tf: TF): void {
     ['Cast', castKernel(original('Cast'))],
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
-    ['Sum', sumLeadingAxes(tf, original('Sum'))],
+    ['Sum', sumKernel(tf, original('Sum'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);
@@ -419,6 +429,7 @@ export function registerCpuKernels(tf: TF): void {
   rememberOriginals(tf, 'cpu', OVERRIDDEN_CPU_KERNELS);
   replacements.set('cpu/Conv2DBackpropFilter', conv2dBackpropFilter(tf));
   install(tf, 'cpu', 'Conv2DBackpropFilter', replacements.get('cpu/Conv2DBackpropFilter')!);
+  install(tf, 'cpu', SUM_OF_SQUARES, sumOfSquaresKernel());
   cpuRegistered = true;
 }
 

@@ -4,6 +4,7 @@
 // Both report the global norm before clipping (metrics.jsonl's grad_norm).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
+import { SUM_OF_SQUARES } from '../backend/heap-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 
@@ -19,13 +20,19 @@ export interface ClipResult {
 }
 
 /**
- * Σ‖g_i‖² over all gradients, as a scalar: square, sum and one AddN (the fewest kernels: a
- * training step reads it with its loss). Not tf.norm, which computes |x|^2 with Pow: on wasm
- * that alone took a quarter of an MLP training step.
+ * Σ‖g_i‖² over all gradients, as a scalar: one RegNetSumOfSquares kernel where the backend has
+ * it (wasm, cpu), else a Square and a Sum per gradient and one AddN. Not tf.norm, which
+ * computes |x|^2 with Pow: on wasm that alone took a quarter of an MLP training step.
  */
 export function squaredGlobalNorm(tf: TF, grads: Tensor[]): tfTypes.Scalar {
   return tf.tidy(() => {
     if (grads.length === 0) return tf.scalar(0);
+    const floats = grads.every((g) => g.dtype === 'float32');
+    if (floats && tf.getKernel(SUM_OF_SQUARES, tf.getBackend()) != null) {
+      const inputs: Record<string, Tensor> = {};
+      grads.forEach((g, i) => (inputs[`x${i}`] = g));
+      return tf.engine().runKernel(SUM_OF_SQUARES, inputs, {}) as tfTypes.Scalar;
+    }
     const squares = grads.map((g) => tf.sum(tf.square(g)));
     return (squares.length === 1 ? squares[0]! : tf.addN(squares)) as tfTypes.Scalar;
   });
