@@ -490,7 +490,10 @@ async function main(): Promise<void> {
       warmup_steps: WARMUP_STEPS,
       cap_seconds: CAP_SECONDS,
       cpu_steps: CPU_STEPS,
-      torch: torch.available ? 'torch_epoch.py with /usr/bin/python3 (same digits, batch, Adam)' : torch.note,
+      torch: torch.available
+        ? 'torch_epoch.py with /usr/bin/python3 (same digits, batch, Adam); OMP/OPENBLAS/MKL_NUM_THREADS = torch threads'
+        : torch.note,
+      fit: "model.fit on the same backend, so with RegNet's added and overridden kernels registered (stock tfjs-backend-wasm has no Conv2DBackpropFilter: fit cannot train the convnet without them)",
     },
     models,
     memory,

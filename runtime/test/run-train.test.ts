@@ -202,7 +202,7 @@ test('--resume continues from the last saved epoch, exactly as an uninterrupted 
   assert.match(again.stderr, /already complete \(4 epochs\); nothing to resume/);
 });
 
-test('Ctrl-C stops at the end of the epoch, keeps the state, and --resume finishes the run', async () => {
+test('Ctrl-C stops the run, keeps the last finished epoch, and --resume finishes the run', async () => {
   const dir = tempDir();
   const spec = writeSpec(dir, 'circle.regnet', CIRCLE);
   const out = join(dir, 'run');
@@ -221,7 +221,7 @@ test('Ctrl-C stops at the end of the epoch, keeps the state, and --resume finish
   });
   const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
   assert.equal(code, 130, stdout);
-  assert.match(stdout, /interrupt: stopping at the end of this epoch/);
+  assert.match(stdout, /interrupt: stopping after this step/);
   assert.match(stdout, /interrupted after epoch \d+; continue with: regnetc train --resume /);
   const summary = readSummary(out);
   assert.equal(summary.stop_reason, 'interrupted');
@@ -236,6 +236,42 @@ test('Ctrl-C stops at the end of the epoch, keeps the state, and --resume finish
   assert.equal(resumed.stop_reason, 'completed');
   assert.equal(resumed.epochs_run, summary.epochs_run + 2);
   assert.equal(readMetrics(out).length, summary.epochs_run + 2);
+});
+
+test('Ctrl-C in the middle of a long epoch stops within a step, not at the epoch end', async () => {
+  const dir = tempDir();
+  // batch_size 1 on 20,000 points: one epoch is far longer than the test waits.
+  const spec = writeSpec(dir, 'long.regnet', CIRCLE.replace(/batch_size: \d+/, 'batch_size: 1').replace(/n: \d+/, 'n: 20000'));
+  const out = join(dir, 'run');
+  const child = spawn(process.execPath, [REGNETC, 'train', spec, '--out', out, '--backend', 'cpu', '--no-report'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let scheduled = false;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+    if (/^training /m.test(stdout) && !scheduled) {
+      scheduled = true; // one Ctrl-C only: a second one quits at once
+      setTimeout(() => child.kill('SIGINT'), 500);
+    }
+  });
+  let interruptedAt = 0;
+  child.on('exit', () => (interruptedAt = performance.now()));
+  const sentAt = await new Promise<number>((done) => {
+    const poll = setInterval(() => {
+      if (child.killed) {
+        clearInterval(poll);
+        done(performance.now());
+      }
+    }, 10);
+  });
+  const code = await new Promise<number | null>((done) => (child.exitCode !== null ? done(child.exitCode) : child.on('exit', (c) => done(c))));
+  assert.equal(code, 130, stdout);
+  assert.doesNotMatch(stdout, /^epoch 1\//m, 'the first epoch must not have finished');
+  assert.ok(interruptedAt - sentAt < 5000, `stopping took ${(interruptedAt - sentAt).toFixed(0)} ms`);
+  assert.equal(readSummary(out).stop_reason, 'interrupted');
+  assert.equal(readSummary(out).epochs_run, 0);
 });
 
 test('a non-finite loss stops with epoch and step, exit 1, and keeps the best checkpoint', () => {

@@ -160,7 +160,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
-    progress.line('interrupt: stopping at the end of this epoch (Ctrl-C again to quit at once; the last finished epoch stays saved)');
+    progress.line('interrupt: stopping after this step (Ctrl-C again to quit at once); the last finished epoch stays saved');
   };
   process.on('SIGINT', onSigint);
   let modelEpoch = saved?.model_epoch;
@@ -222,6 +222,13 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
       // The in-memory model is another epoch than model/: test the saved one.
       await restoreWeights(tf, model, dir.file(RUN_FILES.model));
     }
+  }
+
+  if (result.stopReason === 'interrupted' && checkpoint === 'last' && history.length > 0) {
+    // model/ holds the last finished epoch: the loop may have stopped in the middle of one.
+    await restoreWeights(tf, model, dir.file(RUN_FILES.stateModel));
+    await writeDirAtomic(dir.file(RUN_FILES.model), (tmp) => saveModel(model, tmp));
+    modelEpoch = history[history.length - 1].epoch;
   }
 
   let test: MetricValues | undefined;

@@ -64,6 +64,9 @@ export interface LoopCallbacks extends TrainCallbacks {
   onEpochEnd?(record: EpochRecord, state?: LoopState): void | Promise<void>;
 }
 
+/** How long the loop runs steps before letting the event loop (signal handlers) run. */
+const YIELD_EVERY_MS = 200;
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { tf, ir, model, data } = options;
   const config = ir.train;
@@ -139,6 +142,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   // The training targets, encoded (one-hot, smoothed) once for the run rather than per batch.
   const targets = encodedTargets(tf, trainSplit, outShape, spec, classification);
+  let lastYield = performance.now();
   try {
     epochLoop: for (let e = firstEpoch; e < epochs; e++) {
       const epoch = e + 1;
@@ -154,6 +158,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const firstLr = schedule(e, 0, stepsPerEpoch);
 
       for (let s = 0; s < stepsPerEpoch; s++) {
+        // Steps are synchronous: give signal handlers (Ctrl-C) a chance to run now and then.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
         if (callbacks.shouldStop?.()) {
           stopReason = 'interrupted';
           break epochLoop;
