@@ -102,6 +102,11 @@ test('RN208 unused let constant is a warning with a fix removing the line', () =
   assert.equal(applyEdits(text, d.fixes![0]!.edits), text.replace('let unused = 3\n', ''));
 });
 
+test('RN208 a constant referenced only in its own definition is unused', () => {
+  const text = `let a = a\nmodel { flatten dense(10) }\n${DATA}\n`;
+  expectOne(text, 'RN208', '1:5-1:6', 'warning');
+});
+
 test('RN209 a let constant that shadows a word accepted where it is used', () => {
   const text = `let relu = 3\nmodel { flatten dense(10, activation: relu) }\n${DATA}`;
   const d = expectOne(text, 'RN209', '2:39-2:43', 'error');

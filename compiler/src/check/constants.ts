@@ -196,7 +196,9 @@ export class Constants {
   reportUnused(): void {
     for (const entry of this.entries.values()) {
       const { decl, uses, name } = entry.info;
-      if (uses.length > 0 || !decl.name) continue;
+      // A reference inside its own definition (`let a = a`) is no use.
+      const used = uses.some((u) => u.start.offset < decl.range.start.offset || u.start.offset >= decl.range.end.offset);
+      if (used || !decl.name) continue;
       this.ctx.report('RN208', decl.name.range, `let constant '${name}' is never used`, [
         { title: `Remove 'let ${name}'`, edits: [{ range: lineRange(this.ctx.text, decl), newText: '' }] },
       ]);
