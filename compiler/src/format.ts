@@ -178,15 +178,12 @@ export function format(source: string): FormatResult {
     previousEndLine = endLine;
   };
   for (const item of items) {
-    for (const comment of leading.get(item) ?? []) {
-      // A comment before a top-level declaration belongs to it: the blank line goes above the comment.
-      const depth = item.closesBlock ? item.depth + 1 : item.depth;
-      emit(depth, comment.text, comment.range.start.line, comment.range.end.line, item.declStart ? { ...item, text: comment.text } : undefined);
-      if (item.declStart) previous = { ...item, declStart: undefined };
-    }
+    // Comments before an item belong to it: a declaration's blank line goes above its first comment.
+    const comments = leading.get(item) ?? [];
+    const depth = item.closesBlock ? item.depth + 1 : item.depth;
+    comments.forEach((comment, i) => emit(depth, comment.text, comment.range.start.line, comment.range.end.line, i === 0 ? item : undefined));
     const text = trailing.has(item) ? `${item.text}  ${trailing.get(item)}` : item.text;
-    const joinsComment = (leading.get(item)?.length ?? 0) > 0 && item.declStart;
-    emit(item.depth, text, item.startLine, item.endLine, joinsComment ? undefined : item);
+    emit(item.depth, text, item.startLine, item.endLine, comments.length === 0 ? item : undefined);
     previous = item;
   }
   for (const comment of leading.get('end') ?? []) emit(0, comment.text, comment.range.start.line, comment.range.end.line);

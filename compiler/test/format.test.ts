@@ -90,3 +90,9 @@ test('fmt round-trips every example: idempotent, AST and comments unchanged', ()
     );
   }
 });
+
+test('consecutive comments before a declaration stay together, with the blank line above them', () => {
+  assert.equal(format('let x = 1\n# a\n# b\nmodel {\n}\n').text, 'let x = 1\n\n# a\n# b\nmodel {}\n');
+  assert.equal(format('# a\n# b\nlet x = 1\nlet y = 2\n# c\nlet z = 3\n').text, '# a\n# b\nlet x = 1\nlet y = 2\n# c\nlet z = 3\n');
+  assert.equal(format('model {\n  # one\n\n  # two\n  dense(2)\n}\n').text, 'model {\n  # one\n\n  # two\n  dense(2)\n}\n');
+});
