@@ -117,6 +117,14 @@ function geometry(
   };
 }
 
+/** The input and output gradient of a filter-gradient kernel, as NHWC tensors. */
+function filterGradInputsNHWC(tf: TF, inputs: Parameters<KernelFunc>[0]['inputs'], dataFormat: string): { x: Tensor4D; dy: Tensor4D } {
+  const x = asTensor(tf, inputs.x) as Tensor4D;
+  const dy = asTensor(tf, inputs.dy) as Tensor4D;
+  if (dataFormat !== 'NCHW') return { x, dy };
+  return { x: tf.transpose(x, [0, 2, 3, 1]), dy: tf.transpose(dy, [0, 2, 3, 1]) };
+}
+
 /**
  * dW[i,j,c,o] = Σ_{b,y,x} xpad[b, y·s + i, x·s + j, c] · dy[b, y, x, o]: a convolution of the
  * input with channels as batch (c) and batch as channels (b), whose "filter" is dy, with the
@@ -127,12 +135,7 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
   return ({ inputs, attrs }) => {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
     return tf.tidy(() => {
-      let x = asTensor(tf, inputs.x) as Tensor4D;
-      let dy = asTensor(tf, inputs.dy) as Tensor4D;
-      if (dataFormat === 'NCHW') {
-        x = tf.transpose(x, [0, 2, 3, 1]);
-        dy = tf.transpose(dy, [0, 2, 3, 1]);
-      }
+      const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
       const [kh, kw] = [filterShape[0], filterShape[1]];
       const xT = tf.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, B]
@@ -158,12 +161,7 @@ function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
     return tf.tidy(() => {
-      let x = asTensor(tf, inputs.x) as Tensor4D;
-      let dy = asTensor(tf, inputs.dy) as Tensor4D;
-      if (dataFormat === 'NCHW') {
-        x = tf.transpose(x, [0, 2, 3, 1]);
-        dy = tf.transpose(dy, [0, 2, 3, 1]);
-      }
+      const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
       const patches = own(tf, transposedPatches(backend, x, g));
       const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
