@@ -1,6 +1,7 @@
 // Which catalogue entry a word being typed refers to, from where it stands
 // (cursor-context): the callee of a call, the type expected at a value position.
 import {
+  callCategories as catalogueCallCategories,
   findEntries,
   getEntry,
   getParam,
@@ -21,13 +22,9 @@ export function isSection(name: string): name is SettingSection {
   return SECTIONS.has(name);
 }
 
-/** Categories of callables a value type accepts (through unions and lists). */
+/** Categories of callables a value type accepts (through unions and lists: `metrics: [|`). */
 export function callCategories(type: ValueType | undefined): Category[] {
-  if (!type) return [];
-  if (type.type === 'call') return [type.category];
-  if (type.type === 'union') return type.of.flatMap(callCategories);
-  if (type.type === 'list') return callCategories(type.of);
-  return [];
+  return catalogueCallCategories(type, true);
 }
 
 /** The setting entry of `key` in a section (or in a block setting like `early_stopping`). */

@@ -17,6 +17,7 @@ import {
 
 export { renderMarkdown, renderPlain, signature, describeValueType, describeRange, formatSpecValue } from './render.js';
 export { closestNames, editDistance } from './suggest.js';
+export { callCategories } from './value-types.js';
 
 export type SettingSection = 'data' | 'train' | 'sweep' | 'early_stopping';
 

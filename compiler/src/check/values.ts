@@ -3,7 +3,7 @@
 // range and default is read from the catalogue; nothing about a particular layer
 // or setting is written here.
 import type { Arg, Call, Ident, NameRef, Range, Value } from '../ast.js';
-import { closestNames, entriesOf, getEntry, getParam, positionalParams } from '../catalogue/index.js';
+import { callCategories, closestNames, entriesOf, getEntry, getParam, positionalParams } from '../catalogue/index.js';
 import type { Category, Entry, ParamDoc, ValueType } from '../catalogue/types.js';
 import type { JsonValue } from '../ir.js';
 import type { Bounds, Constants } from './constants.js';
@@ -132,12 +132,6 @@ function acceptedWords(type: ValueType): string[] {
 
 function acceptsWordsAt(type: ValueType): boolean {
   return type.type === 'enum' || type.type === 'call' || (type.type === 'union' && type.of.some(acceptsWordsAt));
-}
-
-function callCategories(type: ValueType): Category[] {
-  if (type.type === 'call') return [type.category];
-  if (type.type === 'union') return type.of.flatMap(callCategories);
-  return [];
 }
 
 /** Receives the checked call when a value turns out to be a call (e.g. `validation: mnist(split: test)`). */
