@@ -1,22 +1,25 @@
 // `regnetc eval DIR [--data FILE.regnet]`: evaluates a run's saved model.
 import type { Command } from 'commander';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice } from './train.js';
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description("evaluate a run's saved model on its test and validation data (or another spec's data)")
     .argument('<dir>', 'run directory written by regnetc train')
     .option('--data <file>', 'evaluate on the data block of this .regnet spec instead')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
-    .option('--json', 'print the metrics as JSON')
-    .action(async (dir: string, flags: { data?: string; backend: string; json?: boolean }) => {
+    .option('--json', 'print the metrics as JSON');
+  addDataSafetyOptions(command)
+    .action(async (dir: string, flags: { data?: string; backend: string; json?: boolean } & DataSafetyFlags) => {
       const { runEval } = await import('../run/eval-run.js');
       process.exitCode = await runEval({
         dir,
         data: flags.data,
         backend: flags.backend as 'auto' | 'tensorflow' | 'wasm' | 'cpu',
         json: Boolean(flags.json),
+        safety: dataSafety(flags),
       });
     });
 }

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice, positiveInteger } from './train.js';
 
-interface SweepFlags {
+interface SweepFlags extends DataSafetyFlags {
   out?: string;
   workers?: number;
   epochs?: number;
@@ -13,7 +14,7 @@ interface SweepFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description("train every configuration of the spec's sweep block (times repeats) in parallel; writes results.csv, results.md and plots")
     .argument('<file>', '.regnet file with a sweep block')
@@ -22,7 +23,8 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
-    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones.')
+    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones.');
+  addDataSafetyOptions(command)
     .action(async (file: string, flags: SweepFlags) => {
       const { runSweep } = await import('../run/sweep-run.js');
       process.exitCode = await runSweep({
@@ -32,6 +34,7 @@ export function register(program: Command): void {
         epochs: flags.epochs,
         backend: flags.backend,
         overrides: flags.set,
+        safety: dataSafety(flags),
       });
     });
 }

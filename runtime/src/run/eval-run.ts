@@ -1,8 +1,8 @@
 // `regnetc eval DIR [--data FILE.regnet]`: the saved model of a run measured on its
 // test and validation data (the same splits as in training: same seed), or on the
 // data block of another spec.
-import { resolve } from 'node:path';
-import { compile, type DataConfig } from '@regnet/compiler';
+import { dirname, resolve } from 'node:path';
+import { compile, type CheckOptions, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
@@ -22,6 +22,8 @@ export interface EvalOptions {
   data?: string;
   backend: BackendChoice;
   json: boolean;
+  /** Data roots besides the spec's folder, and resource limits (--data-root, --limit). */
+  safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -42,7 +44,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
   let data: DataConfig = ir.data;
   if (options.data) {
     const source = readSpec(options.data);
-    const result = compile(source, { file: resolve(options.data) });
+    const result = compile(source, { file: resolve(options.data), ...options.safety });
     printDiagnostics(options.data, source, result.diagnostics, stderr);
     if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
       stderr.write(`regnetc: not evaluating: ${options.data} ${incompleteReason(result.diagnostics)}\n`);
@@ -67,7 +69,10 @@ export async function runEval(options: EvalOptions): Promise<number> {
   if (!options.json) stdout.write(`backend: ${name}\n`);
   let loaded;
   try {
-    loaded = await loadData(tf, data, ir.train.seed);
+    // A run directory's IR is not trusted: its data must lie under the --data spec's
+    // folder, or else the working folder, or a data root.
+    const specDir = options.data ? dirname(resolve(options.data)) : process.cwd();
+    loaded = await loadData(tf, data, ir.train.seed, { specDir, roots: options.safety?.dataRoots });
   } catch (error) {
     if (isDataError(error)) {
       stderr.write(`${error.format()}\n`);
