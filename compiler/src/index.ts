@@ -11,4 +11,4 @@ export * from './format.js';
 export * from './catalogue/index.js';
 export { check, type CheckResult, type CheckOptions } from './check/index.js';
 export { compile, type CompileResult } from './lower/index.js';
-export { valueToJson } from './value-json.js';
+export { valueToJson, valueToText, type ValueTextOptions } from './value-json.js';

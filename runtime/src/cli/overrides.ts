@@ -13,8 +13,7 @@ export function parseOverride(assignment: string): [string, JsonValue] {
   if (diagnostics.length > 0 || ast.decls.length !== 1 || decl.kind !== 'let' || !decl.value || decl.name?.name !== name) {
     throw new UsageError(`--set ${assignment}: '${text}' is not a value (${diagnostics[0]?.message ?? 'expected NAME=VALUE'})`);
   }
-  // A call keeps its text: the compiler parses it in place of the constant's value.
-  return [name, decl.value.kind === 'call' ? text : valueToJson(decl.value)];
+  return [name, valueToJson(decl.value)];
 }
 
 /** Collects repeated `--set` options (commander's variadic collector). */
