@@ -2,7 +2,7 @@
 // train import TensorFlow.js lazily so that `check` and friends start fast.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 import * as checkCommand from './check.js';
 import * as compileCommand from './compile.js';
 import * as fmtCommand from './fmt.js';

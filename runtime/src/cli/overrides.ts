@@ -1,7 +1,7 @@
 // `--set NAME=VALUE`: overrides of `let` constants, the value written in the
 // language's own syntax (`64`, `0.5`, `"text"`, `[1, 2]`, `relu`, `adam(lr: 0.1)`).
 import { parse, valueToJson, type JsonValue } from '@regnet/compiler';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export function parseOverride(assignment: string): [string, JsonValue] {
   const eq = assignment.indexOf('=');

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export interface TrainFlags {
   out?: string;
