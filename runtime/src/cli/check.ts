@@ -34,7 +34,7 @@ export function register(program: Command): void {
           continue;
         }
         const result = check(source, { file: absolute(file), overrides: flags.set });
-        all.push(...result.diagnostics.map((d) => ({ ...d, file })));
+        for (const d of result.diagnostics) all.push({ ...d, file });
         if (flags.format === 'text') printDiagnostics(file, source, result.diagnostics);
       }
       if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(all), null, 2) + '\n');

@@ -27,6 +27,14 @@ export function positiveInteger(name: string) {
   };
 }
 
+export function nonNegativeInteger(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be 0 or a positive integer, not '${text}'`);
+    return n;
+  };
+}
+
 export function integer(name: string) {
   return (text: string): number => {
     const n = Number(text);

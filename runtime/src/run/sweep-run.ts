@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { compile, valueToText, type JsonValue } from '@regnet/compiler';
-import { printDiagnostics } from './print-diagnostics.js';
+import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError } from './errors.js';
 import { incompleteReason } from './compile-spec.js';
@@ -46,6 +46,7 @@ interface TrialOutcome {
 /** The command line of one trial: the spec, its swept values as --set, its seed. */
 export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
   const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (diagnosticPrinting.verbose) args.push('--verbose');
   if (resume) args.push('--resume');
   else {
     for (const [name, value] of Object.entries({ ...(options.overrides ?? {}), ...trial.values })) {
