@@ -3,15 +3,17 @@
 // sweep), N at a time. Trials already complete are skipped; an interrupted one is
 // resumed from its last saved epoch.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { compile, valueToText, type JsonValue } from '@regnet/compiler';
+import { compile, valueToText, type GraphIR, type JsonValue } from '@regnet/compiler';
 import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
-import { UsageError } from './errors.js';
+import { UsageError, writing } from './errors.js';
+import { catchInterrupts } from './interrupt.js';
+import { checkSweepFolder, defaultSweepDir } from './out-dir.js';
 import { incompleteReason } from './compile-spec.js';
 import { RUN_FILES, RunDir, writeJsonAtomic, type RunSummary } from './run-dir.js';
 import { SWEEP_MANIFEST, planTrials, type SweepManifest, type Trial } from './sweep-plan.js';
@@ -32,11 +34,7 @@ export interface SweepOptions {
 /** Trials run the same CLI: runtime/bin/regnetc.js (this file is runtime/dist/src/run/). */
 const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
 
-export function defaultSweepDir(file: string): string {
-  return join('runs', `${basename(file).replace(/\.regnet$/, '')}-sweep`);
-}
-
-interface TrialOutcome {
+export interface TrialOutcome {
   trial: Trial;
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -66,9 +64,17 @@ function lastLines(path: string, n: number): string {
   }
 }
 
-export async function runSweep(options: SweepOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+/** A sweep ready to run: its spec compiled, its folder checked and its manifest written. */
+export interface PreparedSweep {
+  /** The spec's absolute path (what trials train). */
+  file: string;
+  ir: GraphIR;
+  dir: string;
+  manifest: SweepManifest;
+}
+
+/** Compiles the spec, plans its trials and writes DIR/sweep.json; an exit code when it cannot. */
+export function prepareSweep(options: SweepOptions, stderr: NodeJS.WriteStream = process.stderr): PreparedSweep | number {
   const file = resolve(options.file);
   const source = readSpec(options.file);
   const compiled = compile(source, { file, overrides: options.overrides });
@@ -81,8 +87,9 @@ export async function runSweep(options: SweepOptions): Promise<number> {
   if (!ir.sweep || Object.keys(ir.sweep.params).length === 0) {
     throw new UsageError(`${options.file} has no sweep block: add e.g. \`sweep { p: [0.0, 0.5] }\` over a let constant`);
   }
-  const sweepDir = options.out ?? defaultSweepDir(options.file);
-  mkdirSync(sweepDir, { recursive: true });
+  const dir = options.out ?? defaultSweepDir(options.file);
+  checkSweepFolder(dir, SWEEP_MANIFEST);
+  // Trial folder names are planned (and checked to be distinct) before anything is written.
   const trials = planTrials(ir.sweep, ir.train.seed);
   const manifest: SweepManifest = {
     kind: 'sweep',
@@ -94,53 +101,65 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
     trials,
   };
-  writeJsonAtomic(join(sweepDir, SWEEP_MANIFEST), manifest);
+  writeJsonAtomic(join(dir, SWEEP_MANIFEST), manifest);
+  return { file, ir, dir, manifest };
+}
 
+/** The trials still to run: complete ones are skipped, interrupted ones resumed. */
+export function pendingTrials(sweep: PreparedSweep): Array<{ trial: Trial; resume: boolean }> {
   const pending: Array<{ trial: Trial; resume: boolean }> = [];
-  let skipped = 0;
-  for (const trial of trials) {
-    const run = new RunDir(join(sweepDir, trial.id));
-    if (run.isComplete()) skipped++;
-    else pending.push({ trial, resume: run.exists(RUN_FILES.stateJson) && run.exists(RUN_FILES.ir) });
+  for (const trial of sweep.manifest.trials) {
+    const run = new RunDir(join(sweep.dir, trial.id));
+    if (!run.isComplete()) pending.push({ trial, resume: run.exists(RUN_FILES.stateJson) && run.exists(RUN_FILES.ir) });
   }
+  return pending;
+}
+
+/** Trains one trial as its own `regnetc train` process, its output in DIR/TRIAL/train.log. */
+export function runTrial(sweep: PreparedSweep, trial: Trial, resume: boolean, options: SweepOptions): Promise<TrialOutcome> {
+  const run = new RunDir(join(sweep.dir, trial.id));
+  run.create();
+  const log = run.file('train.log');
+  const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
+  const started = performance.now();
+  const child = spawn(process.execPath, trialArgs(sweep.file, trial, run.path, options, resume), { stdio: ['ignore', fd, fd] });
+  return new Promise((done) => {
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      closeSync(fd);
+      done({ trial, code, signal, seconds: (performance.now() - started) / 1000 });
+    };
+    child.on('error', (error) => {
+      (options.stderr ?? process.stderr).write(`regnetc: trial ${trial.id} could not start: ${error.message}\n`);
+      finish(null, null);
+    });
+    child.on('exit', finish);
+  });
+}
+
+export async function runSweep(options: SweepOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const sweep = prepareSweep(options, stderr);
+  if (typeof sweep === 'number') return sweep;
+  const { ir, manifest, dir: sweepDir } = sweep;
+  const trials = manifest.trials;
+  const pending = pendingTrials(sweep);
+  const skipped = trials.length - pending.length;
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length || 1));
   stdout.write(
-    `sweep: ${trials.length} trials (${Object.entries(ir.sweep.params).map(([k, v]) => `${k}: ${v.length}`).join(' × ')}` +
+    `sweep: ${trials.length} trials (${Object.entries(ir.sweep!.params).map(([k, v]) => `${k}: ${v.length}`).join(' × ')}` +
       `${manifest.repeats > 1 ? ` × ${manifest.repeats} repeats` : ''}) into ${sweepDir}; ` +
       `${skipped > 0 ? `${skipped} already complete, ` : ''}${pending.length} to run on ${workers} worker(s)\n`,
   );
 
   // Ctrl-C reaches the trials too (same process group): each saves its state and
   // exits; the sweep starts no new trial and reports what it has.
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    stdout.write('interrupt: waiting for running trials to save their state (re-run the sweep to continue)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupts = catchInterrupts(() =>
+    stdout.write('interrupt: waiting for running trials to save their state (re-run the sweep to continue)\n'),
+  );
 
   const failed = new Set<string>();
   let finished = 0;
-  const runOne = ({ trial, resume }: { trial: Trial; resume: boolean }): Promise<TrialOutcome> => {
-    const dir = join(sweepDir, trial.id);
-    mkdirSync(dir, { recursive: true });
-    const log = join(dir, 'train.log');
-    const fd = openSync(log, resume ? 'a' : 'w');
-    const started = performance.now();
-    const child = spawn(process.execPath, trialArgs(file, trial, dir, options, resume), { stdio: ['ignore', fd, fd] });
-    return new Promise((done) => {
-      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-        closeSync(fd);
-        done({ trial, code, signal, seconds: (performance.now() - started) / 1000 });
-      };
-      child.on('error', (error) => {
-        stderr.write(`regnetc: trial ${trial.id} could not start: ${error.message}\n`);
-        finish(null, null);
-      });
-      child.on('exit', finish);
-    });
-  };
   const report = (outcome: TrialOutcome) => {
     finished++;
     const run = new RunDir(join(sweepDir, outcome.trial.id));
@@ -152,7 +171,7 @@ export async function runSweep(options: SweepOptions): Promise<number> {
       stdout.write(`${prefix}: done in ${outcome.seconds.toFixed(1)} s, ${summary.epochs_run} epochs${note}: ${shown}\n`);
       return;
     }
-    if (outcome.code === EXIT_INTERRUPTED || interrupted) {
+    if (outcome.code === EXIT_INTERRUPTED || interrupts.requested) {
       stdout.write(`${prefix}: interrupted (re-run the sweep to resume it)\n`);
       return;
     }
@@ -165,15 +184,15 @@ export async function runSweep(options: SweepOptions): Promise<number> {
 
   const queue = pending.slice();
   const lanes = Array.from({ length: workers }, async () => {
-    while (queue.length > 0 && !interrupted) {
+    while (queue.length > 0 && !interrupts.requested) {
       const next = queue.shift()!;
-      report(await runOne(next));
+      report(await runTrial(sweep, next.trial, next.resume, options));
     }
   });
   try {
     await Promise.all(lanes);
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
   }
 
   const results = collectResults(sweepDir, manifest, failed);
@@ -190,7 +209,7 @@ export async function runSweep(options: SweepOptions): Promise<number> {
   stdout.write(summaryTable(results) + '\n');
   stdout.write(`results: ${join(sweepDir, 'results.csv')}, ${join(sweepDir, 'results.md')}\n`);
   const notDone = results.trials.filter((t) => t.status !== 'done').length;
-  if (interrupted) return EXIT_INTERRUPTED;
+  if (interrupts.requested) return EXIT_INTERRUPTED;
   if (notDone > 0) {
     stderr.write(`regnetc: ${notDone} of ${trials.length} trials did not complete\n`);
     return 1;

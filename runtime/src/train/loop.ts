@@ -13,7 +13,8 @@
 //   size), measured on the training-mode forward pass, as Keras reports them; `loss`
 //   is the data loss without the regularization penalty, so runs with different
 //   regularizers compare; `val_loss` likewise (with the same label smoothing).
-// - `lr` is the learning rate of the epoch's first step; `grad_norm` is the mean
+// - `lr` is the learning rate of the epoch's last step (the rate at the epoch's end,
+//   what the next epoch starts from under a per-epoch schedule); `grad_norm` is the mean
 //   over the epoch's steps of the global gradient norm before clipping.
 // - Epochs are 1-based in records, results and messages.
 // - Randomness: one master generator seeded with `train.seed`; each epoch forks
@@ -62,6 +63,21 @@ export interface LoopState extends TrainState {
  */
 export interface LoopCallbacks extends TrainCallbacks {
   onEpochEnd?(record: EpochRecord, state?: LoopState): void | Promise<void>;
+}
+
+/**
+ * The one rule for which epoch's weights a run's result (model/) holds: early
+ * stopping's best epoch with `restore_best`, else the best checkpoint with
+ * `checkpoint: best` or after a non-finite loss, else the last epoch.
+ */
+export function resultEpochFor(
+  config: TrainConfig,
+  stopReason: TrainResult['stopReason'],
+  epochs: { last: number; best?: number; earlyStoppingBest?: number },
+): number {
+  if (config.earlyStopping?.restoreBest && epochs.earlyStoppingBest !== undefined) return epochs.earlyStoppingBest;
+  if ((config.checkpoint === 'best' || stopReason === 'non_finite') && epochs.best !== undefined) return epochs.best;
+  return epochs.last;
 }
 
 /** How long the loop runs steps before letting the event loop (signal handlers) run. */
@@ -155,7 +171,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const sums: Record<string, number> = { loss: 0 };
       for (const m of config.metrics) sums[m] = 0;
       let gradNormSum = 0;
-      const firstLr = schedule(e, 0, stepsPerEpoch);
+      const lastLr = schedule(e, stepsPerEpoch - 1, stepsPerEpoch);
 
       for (let s = 0; s < stepsPerEpoch; s++) {
         // Steps are synchronous: give signal handlers (Ctrl-C) a chance to run now and then.
@@ -202,7 +218,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         epoch,
         ...measured,
         loss: measured.loss!,
-        lr: firstLr,
+        lr: lastLr,
         grad_norm: gradNormSum / stepsPerEpoch,
         seconds: (performance.now() - started) / 1000,
       };
@@ -235,20 +251,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
 
-    // Which weights the result holds: early stopping's best with restore_best, else
-    // the best checkpoint with `checkpoint: best` (or after a non-finite loss), else the last.
-    const lastEpoch = history.length;
-    let resultEpoch = lastEpoch;
-    const chosen =
-      es?.restoreBest && earlyStopSnapshot
-        ? earlyStopSnapshot
-        : (config.checkpoint === 'best' || stopReason === 'non_finite') && bestSnapshot
-          ? bestSnapshot
-          : undefined;
-    if (chosen) {
-      chosen.restore(model);
-      resultEpoch = chosen.epoch;
-    }
+    const wanted = resultEpochFor(config, stopReason, {
+      last: history.length,
+      best: checkpointMonitor.bestEpoch,
+      earlyStoppingBest: earlyStopping?.bestEpoch,
+    });
+    const chosen = [earlyStopSnapshot, bestSnapshot].find((snapshot) => snapshot?.epoch === wanted);
+    chosen?.restore(model);
+    const resultEpoch = chosen?.epoch ?? history.length;
     return {
       history,
       resultEpoch,
