@@ -44,6 +44,13 @@ export interface TrainRunOptions {
   stderr?: NodeJS.WriteStream;
 }
 
+/**
+ * Called after each epoch's state is saved (metrics.jsonl, state/), before the next
+ * epoch starts. A queue worker's trial child sets it to ship the checkpoint away;
+ * training waits for it, so a killed worker loses at most the epoch in progress.
+ */
+export const trainingHooks: { epochSaved?: (record: EpochRecord) => Promise<void> } = {};
+
 /** `runs/<spec file name without .regnet>` */
 export function defaultOutDir(file: string): string {
   return join('runs', basename(file).replace(/\.regnet$/, ''));
@@ -192,6 +199,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
         resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
         model_epoch: modelEpoch,
       });
+      await trainingHooks.epochSaved?.(record);
     },
   };
 
