@@ -32,6 +32,8 @@ export function register(program: Command): void {
       const queue = flags.queue === true || (flags.queue === undefined && flags.detach) ? (process.env.REGNET_QUEUE ?? '') : flags.queue;
       if (queue === '') throw new UsageError('--queue without a URL needs REGNET_QUEUE set, e.g. REGNET_QUEUE=redis://HOST:6379');
       if (queue !== undefined && flags.workers !== undefined) throw new UsageError('--workers is for a local sweep; with --queue, start `regnetc worker`s instead');
+      // Fail fast on a wrong URL, before loading the queue library.
+      if (queue !== undefined) await (await import('../queue/connection.js')).checkQueueUrl(queue);
       const run = queue !== undefined ? (await import('../queue/submit.js')).runQueuedSweep : (await import('../run/sweep-run.js')).runSweep;
       process.exitCode = await run({
         queue,

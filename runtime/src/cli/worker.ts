@@ -26,6 +26,7 @@ export function register(program: Command): void {
       '\nCtrl-C hands running trials back to the queue at their last finished epoch and exits;\na second Ctrl-C stops at once (the trials go back to the queue when their lock expires).\n\nExample:\n  regnetc worker --queue redis://10.0.0.5:6379 --concurrency 2',
     )
     .action(async (flags: WorkerFlags) => {
+      await (await import('../queue/connection.js')).checkQueueUrl(flags.queue);
       const { runWorker } = await import('../queue/worker.js');
       process.exitCode = await runWorker(flags);
     });

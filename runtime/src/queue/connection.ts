@@ -71,6 +71,7 @@ function reason(error: Error): string {
   const message = error.message;
   if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) return 'the password was refused';
   if (/NOAUTH/i.test(message)) return 'Redis asks for a password (redis://:PASSWORD@HOST:PORT)';
+  if (/Protocol error/i.test(message)) return 'the server there does not speak the Redis protocol';
   return message;
 }
 
@@ -107,6 +108,13 @@ export async function checkReachable(target: QueueTarget, timeoutMs = 4500): Pro
     clearTimeout(timer);
     probe.disconnect();
   }
+}
+
+/** The URL (flag or REGNET_QUEUE) parsed and its Redis answering, or a UsageError. */
+export async function checkQueueUrl(flag: string | undefined): Promise<QueueTarget> {
+  const target = parseQueueUrl(queueUrl(flag));
+  await checkReachable(target);
+  return target;
 }
 
 /**

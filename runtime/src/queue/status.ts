@@ -6,7 +6,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../cli/errors.js';
 import { formatNumber } from '../run/progress.js';
-import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkReachable, connect, parseQueueUrl, queueUrl, quietErrors, sweepKeys } from './connection.js';
+import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import type { SweepJobData, TrialJobData, TrialProgress, TrialReturn } from './jobs.js';
 
 type TrialState = 'waiting' | 'running' | 'done' | 'failed';
@@ -35,8 +35,7 @@ export interface QueueCommandOptions {
 }
 
 async function open(options: QueueCommandOptions) {
-  const target = parseQueueUrl(queueUrl(options.queue));
-  await checkReachable(target);
+  const target = await checkQueueUrl(options.queue);
   const trials = new Queue<TrialJobData, TrialReturn>(TRIALS_QUEUE, { connection: target.options, prefix: PREFIX });
   const sweeps = new Queue<SweepJobData>(SWEEPS_QUEUE, { connection: target.options, prefix: PREFIX });
   quietErrors(trials);

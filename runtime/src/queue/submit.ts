@@ -12,7 +12,7 @@ import { compile, type GraphIR } from '@regnet/compiler';
 import { formatNumber } from '../run/progress.js';
 import { finishSweep, prepareSweep, reportTrialEnd, sweepHeadline, type PreparedSweep, type SweepOptions } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
-import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkReachable, connect, parseQueueUrl, queueUrl, quietErrors, sweepKeys, type QueueTarget } from './connection.js';
+import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys, type QueueTarget } from './connection.js';
 import { bundleDigest, collectBundle, uploadBundle } from './bundle.js';
 import { SPEC_FOLDER, fromPlaceholders, trialPaths, unpackDir } from './run-pack.js';
 import {
@@ -57,8 +57,7 @@ function reattachCommand(options: QueuedSweepOptions, sweepDir: string, target: 
 export async function runQueuedSweep(options: QueuedSweepOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const target = parseQueueUrl(queueUrl(options.queue));
-  await checkReachable(target);
+  const target = await checkQueueUrl(options.queue);
   const sweep = prepareSweep(options);
   if (typeof sweep === 'number') return sweep;
   const bundle = collectBundle(sweep.file, sweep.source, trialIRs(sweep, options));

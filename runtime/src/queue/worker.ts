@@ -16,7 +16,7 @@ import { compile, type GraphIR } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
 import { trialArgs } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
-import { PREFIX, TRIALS_QUEUE, checkReachable, connect, parseQueueUrl, queueUrl, quietErrors, sweepKeys } from './connection.js';
+import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
 import { packDir, toPlaceholders, trialPaths, unpackDir } from './run-pack.js';
 import { trialOverrides, versionMismatch, type TrialJobData, type TrialProgress, type TrialReturn } from './jobs.js';
@@ -66,8 +66,7 @@ function trialIR(specPath: string, data: TrialJobData): GraphIR | undefined {
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const target = parseQueueUrl(queueUrl(options.queue));
-  await checkReachable(target);
+  const target = await checkQueueUrl(options.queue);
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const say = (text: string) => stdout.write(`worker ${name}: ${text}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'regnet-worker-'));
@@ -129,6 +128,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       cwd: runFolder,
     });
     children.add(child);
+    say(`${label}: trial process ${child.pid}`);
     let shipping = Promise.resolve();
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'epoch') return;
