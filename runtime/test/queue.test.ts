@@ -145,3 +145,92 @@ test('a 2x2 sweep through the queue on two workers equals the local sweep; the d
     await redis.stop();
   }
 });
+
+/** ~1 s per epoch on one core: long enough to kill a worker in the middle of a trial. */
+function slowSpec(dir: string, sweep: string, epochs: number): string {
+  writeFileSync(join(dir, 'big.csv'), pointsCsv(2000));
+  return writeSpec(
+    dir,
+    'slow.regnet',
+    `let src = "big.csv"\nlet width = 32\nmodel {\n  dense(width, activation: relu)\n  dense(width, activation: relu)\n  dense(2)\n}\n` +
+      `data { source: csv(src, label: "label") validation: 0.25 }\ntrain { epochs: ${epochs} batch_size: 16 seed: 3 }\nsweep { ${sweep} }\n`,
+  );
+}
+
+test('kill -9 of a worker mid-trial: another worker resumes the trial from its last finished epoch; a bad trial fails once', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const redis = new RedisServer(await freePort(), dir);
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    const spec = slowSpec(dir, 'src: ["big.csv", "gone.csv"]', 6);
+    const env = { REGNET_QUEUE: redis.url };
+    const doomed = new Cli(['worker', '--name', 'doomed'], { env });
+    procs.push(doomed);
+    await doomed.waitFor(/taking trials/);
+    const out = join(dir, 'out');
+    const submit = new Cli(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue'], { env });
+    procs.push(submit);
+    await submit.waitFor(/src=big\.csv,rep0: epoch [1-4]\/6 .* on doomed/);
+    const child = Number((await doomed.waitFor(/src=big\.csv,rep0: trial process (\d+)/))[1]);
+    doomed.signal('SIGKILL', true);
+    const killedAt = Date.now();
+    const rescuer = new Cli(['worker', '--name', 'rescuer'], { env });
+    procs.push(rescuer);
+    const resumed = Number((await submit.waitFor(/src=big\.csv,rep0: resumed after epoch (\d) on rescuer/, 30_000))[1]);
+    const handover = Date.now() - killedAt;
+    assert.ok(handover < 15_000, `the trial ran elsewhere ${handover} ms after the kill`);
+    t.diagnostic(`kill -9 -> trial resumed elsewhere after ${handover} ms`);
+    assert.ok(resumed >= 1 && resumed < 6);
+    await sleep(500);
+    assert.ok(!alive(child), "the killed worker's trial process stopped too");
+    assert.equal(await submit.exited, 1, submit.output);
+
+    const big = join(out, 'src=big.csv,rep0');
+    assert.deepEqual(epochsOf(big), [1, 2, 3, 4, 5, 6], 'every epoch exactly once');
+    const summary = JSON.parse(readFileSync(join(big, 'summary.json'), 'utf8')) as RunSummary;
+    assert.equal(summary.resumed, 1);
+    assert.equal(summary.stop_reason, 'completed');
+    assert.equal(submit.stderr.match(/src=gone\.csv,rep0: FAILED/g)?.length, 1, 'the bad trial is reported once');
+    assert.match(submit.stderr, /regnetc: 1 of 2 trials did not complete/);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    assert.match(md, /- `src=gone\.csv,rep0`: .*error RN601: data file 'gone\.csv' not found.*\(exit code 1\)/);
+    assert.equal((doomed.output + rescuer.output).match(/src=gone\.csv,rep0: started/g)?.length, 1, 'not retried');
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
+
+test('Redis stopped and restarted mid-sweep (appendonly): both sides say so, reconnect, and nothing is lost', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const redis = new RedisServer(await freePort(), dir, { appendonly: true });
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    const spec = slowSpec(dir, 'width: [16, 32]', 3);
+    const env = { REGNET_QUEUE: redis.url };
+    const worker = new Cli(['worker', '--name', 'steady'], { env });
+    procs.push(worker);
+    await worker.waitFor(/taking trials/);
+    const out = join(dir, 'out');
+    const submit = new Cli(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue'], { env });
+    procs.push(submit);
+    await submit.waitFor(/width=16,rep0: epoch 1\/3/);
+    await redis.stop();
+    await sleep(1000);
+    await redis.start();
+    assert.equal(await submit.exited, 0, submit.output);
+    for (const p of [submit, worker]) {
+      assert.match(p.stderr, /lost the queue at redis:\/\/127\.0\.0\.1:\d+ \(.*\); reconnecting\.\.\./);
+      assert.match(p.stderr, /reconnected to the queue at redis:\/\/127\.0\.0\.1:\d+/);
+    }
+    for (const trial of ['width=16,rep0', 'width=32,rep0']) assert.deepEqual(epochsOf(join(out, trial)), [1, 2, 3], trial);
+    assert.match(readFileSync(join(out, 'results.csv'), 'utf8'), /^16,1,1,0,/m);
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
