@@ -1,6 +1,6 @@
 // `regnetc report RUN_OR_SWEEP_DIR`: writes report.html and plots/*.svg.
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export function register(program: Command): void {
   program

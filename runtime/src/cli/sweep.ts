@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
 import { backendChoice, positiveInteger } from './train.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 interface SweepFlags {
   out?: string;

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { GraphIR, SourceConfig } from '@regnet/compiler';
-import { UsageError } from '../cli/errors.js';
+import { accessFor, isAllowed, type GraphIR, type SourceConfig } from '@regnet/compiler';
+import { UsageError } from '../run/errors.js';
 
 /** The source arguments that name files or folders (bundled sources such as mnist name none). */
 const PATH_ARGS: Partial<Record<SourceConfig['kind'], string[]>> = {
@@ -60,15 +60,17 @@ function filesUnder(path: string): string[] {
  */
 export function collectBundle(specFile: string, spec: string, irs: GraphIR[]): Bundle {
   const root = dirname(resolve(specFile));
+  // The compiler's notion of the spec's folder (real paths: a symlink out of it is out).
+  const access = accessFor(specFile);
+  const refuse = (path: string) =>
+    new UsageError(`data file ${path} is outside the spec's folder ${root}: a sweep on a queue sends only the files under the spec's folder`);
   const bundle: Bundle = { specName: basename(specFile), spec, files: {}, blobs: new Map() };
   for (const ir of irs) {
     for (const path of dataPaths(ir)) {
-      const rel = relative(root, path);
-      if (rel.startsWith('..') || isAbsolute(rel)) {
-        throw new UsageError(`data file ${path} is outside the spec's folder ${root}: a sweep on a queue sends only the files under the spec's folder`);
-      }
+      if (!isAllowed(path, access)) throw refuse(path);
       if (!existsSync(path)) continue;
       for (const file of filesUnder(path)) {
+        if (!isAllowed(file, access)) throw refuse(file);
         const name = relative(root, file).split(sep).join('/');
         if (bundle.files[name]) continue;
         const content = readFileSync(file);
@@ -128,8 +130,6 @@ export async function materializeBundle(redis: Redis, key: string, root: string)
 
 /** A worker trains only on what the job brought: every data path must lie inside `root`. */
 export function outsidePaths(ir: GraphIR, root: string): string[] {
-  return dataPaths(ir).filter((path) => {
-    const rel = relative(root, resolve(path));
-    return rel.startsWith('..') || isAbsolute(rel);
-  });
+  const access = { specDir: root };
+  return dataPaths(ir).filter((path) => !isAllowed(path, access));
 }

@@ -3,7 +3,7 @@
 // never printed: every message shows `redact(url)`.
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis';
 import type { RedisOptions } from 'bullmq';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../run/errors.js';
 
 /** BullMQ key prefix and queue names (keys are `regnet:<queue>:...`). */
 export const PREFIX = 'regnet';

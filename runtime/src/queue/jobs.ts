@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { JsonValue } from '@regnet/compiler';
 import type { Trial } from '../run/sweep-plan.js';
-import { valueText } from '../run/value-text.js';
-import { parseOverride } from '../cli/overrides.js';
+import type { EpochRecord } from '../contracts.js';
 
 /** The RegNet version of this installation; a worker runs only jobs of its own version. */
 export const REGNET_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -62,12 +61,11 @@ export function versionMismatch(jobVersion: string, own = REGNET_VERSION): strin
   return `this worker runs RegNet ${own} but the sweep was submitted with RegNet ${jobVersion}: run workers and the submitter on the same version`;
 }
 
-/** A trial's --set values exactly as `regnetc train` receives them from a local sweep. */
+/** A trial's values over the sweep's --set values (what its `regnetc train --set ...` receives). */
 export function trialOverrides(overrides: Record<string, JsonValue>, trial: Trial): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries({ ...overrides, ...trial.values })) {
-    const [key, parsed] = parseOverride(`${name}=${valueText(value)}`);
-    out[key] = parsed;
-  }
-  return out;
+  return { ...overrides, ...trial.values };
 }
+
+/** Messages between a worker and its trial process (runtime/src/cli/trial-child.ts). */
+export type ChildMessage = { type: 'epoch'; record: EpochRecord };
+export type ParentMessage = { type: 'start'; args: string[] } | { type: 'saved' };

@@ -4,7 +4,7 @@
 import Table from 'cli-table3';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../run/errors.js';
 import { formatNumber } from '../run/progress.js';
 import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import type { SweepJobData, TrialJobData, TrialProgress, TrialReturn } from './jobs.js';

@@ -19,8 +19,7 @@ import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
 import { packDir, toPlaceholders, trialPaths, unpackDir } from './run-pack.js';
-import { trialOverrides, versionMismatch, type TrialJobData, type TrialProgress, type TrialReturn } from './jobs.js';
-import type { ChildMessage, ParentMessage } from './trial-child.js';
+import { trialOverrides, versionMismatch, type ChildMessage, type ParentMessage, type TrialJobData, type TrialProgress, type TrialReturn } from './jobs.js';
 
 /**
  * How fast a killed worker's trial moves on: its lock expires after `lockDuration`
@@ -41,7 +40,8 @@ export interface WorkerOptions {
   stderr?: NodeJS.WritableStream;
 }
 
-const TRIAL_CHILD = fileURLToPath(new URL('./trial-child.js', import.meta.url));
+/** `regnetc train` with an IPC hook; spawned by path, like a local sweep's bin/regnetc.js. */
+const TRIAL_CHILD = fileURLToPath(new URL('../cli/trial-child.js', import.meta.url));
 
 /** The lines of a failed trial's log that say why (errors), else its last line. */
 function failureMessage(log: string, code: number | null, signal: NodeJS.Signals | null): string {

@@ -3,12 +3,11 @@
 // state to its worker (over the IPC channel) and waits until the worker has
 // shipped it to the queue. When the worker goes away (killed, crashed), the
 // channel closes and this process stops at once: nobody would collect its work.
-import { main } from '../cli/main.js';
+// It lives with the CLI because it is one: `regnetc train` plus an IPC hook
+// (the queue worker spawns it by path, as a local sweep spawns bin/regnetc.js).
+import { main } from './main.js';
 import { trainingHooks } from '../run/run-spec.js';
-import type { EpochRecord } from '../contracts.js';
-
-export type ChildMessage = { type: 'epoch'; record: EpochRecord };
-export type ParentMessage = { type: 'start'; args: string[] } | { type: 'saved' };
+import type { ChildMessage, ParentMessage } from '../queue/jobs.js';
 
 const orphaned = () => process.kill(process.pid, 'SIGKILL');
 process.on('disconnect', orphaned);
