@@ -25,7 +25,7 @@ export function isSweepDir(dir: string): boolean {
 }
 
 /** Renders the plots into DIR/plots/NAME.svg; returns them with paths relative to DIR. */
-async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
+export async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
   const out = [];
   for (const plot of plots) {
     const svg = await renderSvg(plot.spec);
