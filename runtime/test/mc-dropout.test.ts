@@ -4,7 +4,7 @@
 // `regnetc eval --mc-samples` agree.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '@regnet/compiler';
 import { buildModel } from '../src/model/build.js';
@@ -13,8 +13,11 @@ import { SeededDropout } from '../src/layers/index.js';
 import { evaluate } from '../src/train/loop.js';
 import { evaluateMonteCarlo } from '../src/train/mc-dropout.js';
 import type { RunSummary } from '../src/run/run-dir.js';
+import { planTrials, type SweepManifest } from '../src/run/sweep-plan.js';
+import { collectResults, resultsMarkdown } from '../src/run/sweep-results.js';
+import { writeReport } from '../src/report/write-report.js';
 import { tf, useCpu } from './train-fixtures.js';
-import { regnetc, tempDir, writeSpec } from './run-helpers.js';
+import { fakeRun, regnetc, tempDir, writeSpec } from './run-helpers.js';
 
 before(async () => {
   await useCpu();
@@ -111,4 +114,26 @@ test('train { mc_samples } writes test_mc to the summary; regnetc eval --mc-samp
   const bad = regnetc(['eval', out, '--mc-samples', '0']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--mc-samples/);
+});
+
+test('a sweep with mc_samples: test_mc columns in the results and an MC line in the plot', async () => {
+  const dir = tempDir('regnet-mc-sweep-');
+  const params = { p: [0.1, 0.5] };
+  const trials = planTrials({ params, repeats: 1 }, 1);
+  const manifest: SweepManifest = { kind: 'sweep', name: 'mc', spec_file: '/nowhere/mc.regnet', params, repeats: 1, base_seed: 1, trials };
+  writeFileSync(join(dir, 'sweep.json'), JSON.stringify(manifest));
+  for (const trial of trials) {
+    fakeRun(join(dir, trial.id), 2, {
+      constants: trial.values,
+      test: { loss: 0.5, accuracy: 0.8 },
+      test_mc: { loss: 0.45, accuracy: 0.81, pass_loss: 0.6, pass_accuracy: 0.75, loss_std: 0.01, accuracy_std: 0.004, samples: 20 },
+    });
+  }
+  const results = collectResults(dir, manifest);
+  assert.ok(results.columns.includes('test_mc_accuracy') && results.columns.includes('test_mc_accuracy_std'));
+  assert.ok(!results.columns.includes('test_mc_samples'), 'the pass count is not a statistic');
+  assert.match(resultsMarkdown(results), /\| test accuracy \| test loss \| test accuracy \(MC dropout\) \| test accuracy spread \(MC dropout\) \| test loss \(MC dropout\) \|/);
+  await writeReport(dir);
+  const svg = readFileSync(join(dir, 'plots', 'sweep-p-accuracy.svg'), 'utf8');
+  assert.ok(svg.includes('>test, MC dropout<'), 'a legend entry for the MC line');
 });

@@ -13,6 +13,8 @@ const SPLITS = [
   { split: 'train', column: (m: string) => `final_${m}` },
   { split: 'validation', column: (m: string) => `final_val_${m}` },
   { split: 'test', column: (m: string) => `test_${m}` },
+  // Monte Carlo dropout (train { mc_samples }): the averaged passes next to the single test pass.
+  { split: 'test, MC dropout', column: (m: string) => `test_mc_${m}` },
 ];
 
 /** The metric a sweep is judged by: accuracy when measured, else the loss. */
@@ -83,7 +85,7 @@ export function sweepPlot(results: SweepResults, param: string, metric: string):
       $schema: SCHEMA,
       title: {
         text: `${metric} against ${param}`,
-        subtitle: `train/validation at the last epoch${splits.includes('test') ? ', test of the saved model' : ''}${hasSpread ? '; band: ±1 std over repeats' : ''}`,
+        subtitle: `train/validation at the last epoch${splits.includes('test') ? ', test of the saved model' : ''}${splits.includes('test, MC dropout') ? ' (MC: average of the dropout passes)' : ''}${hasSpread ? '; band: ±1 std over repeats' : ''}`,
       },
       width: 420,
       height: 280,
