@@ -1,7 +1,8 @@
 // `regnetc report SWEEP_DIR SWEEP_DIR... --out DIR`: several sweeps on one axis. The
 // sweeps are folded into one result set with an extra constant, `sweep` (each one's
 // model name, or its folder when names repeat), so the usual sweep chart draws one line
-// per sweep for every constant they all vary; results.csv/results.md hold the rows of all.
+// per sweep (on the test split, else validation) for every constant they all vary;
+// results.csv/results.md hold the rows of all.
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { JsonValue } from '@regnet/compiler';
@@ -78,7 +79,9 @@ export async function writeCompareReport(dirs: string[], out: string): Promise<W
   }
   mkdirSync(out, { recursive: true });
   const metrics = [...new Set([headlineMetric(merged), 'loss'])];
-  const plots = params.flatMap((p) => metrics.map((m) => ({ ...sweepPlot(merged, p, m), name: `compare-${p}-${m}` })));
+  // One line per sweep: the test split (the claim a comparison is about), else validation, else train.
+  const split = ['test', 'validation', 'train'].find((sp) => merged.columns.includes(sp === 'test' ? `test_${metrics[0]}` : sp === 'validation' ? `final_val_${metrics[0]}` : `final_${metrics[0]}`))!;
+  const plots = params.flatMap((p) => metrics.map((m) => ({ ...sweepPlot(merged, p, m, [split]), name: `compare-${p}-${m}` })));
   const rendered = await renderPlots(out, plots);
   writeResults(out, merged, rendered.map((p) => p.file));
   const keys = Object.keys(merged.manifest.params);
