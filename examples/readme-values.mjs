@@ -8,12 +8,13 @@
 // The quantity is a column (`test_accuracy` means its `_mean`; `_std` columns by
 // their full name), a difference of two (`final_accuracy-test_accuracy`) or a
 // complement (`1-test_accuracy`, an error rate). The format is `.N` (N decimals) or
-// `%N` (a percentage with N decimals). `scripts/regen-examples.mjs` rewrites the text
-// between the markers; examples/test/readme-values.test.mjs checks that it matches.
+// `%N` (a percentage with N decimals); a value the trial did not measure reads `–`.
+// `scripts/regen-examples.mjs` rewrites the text between the markers;
+// examples/test/results.test.mjs checks that it matches.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const MARKER = /<!--v (\S+) (\S+) (\S+) (\S+)-->(.*?)<!--\/v-->/g;
+const MARKER = /<!--v (\S+) (\S+) (\S+) (\S+?)-->(.*?)<!--\/v-->/g;
 
 /** Rows of a results.csv as written by `regnetc sweep` (quoted cells only when they hold `,` `"` or a newline). */
 export function readResultsCsv(path) {
@@ -41,8 +42,8 @@ function findRow(rows, selector, where) {
 function column(row, name, where) {
   const key = name in row ? name : `${name}_mean`;
   if (!(key in row)) throw new Error(`${where}: no column ${name}`);
-  if (row[key] === '') throw new Error(`${where}: ${name} is empty in this row`);
-  return Number(row[key]);
+  // Empty: the trial measured nothing there (e.g. it stopped on a non-finite loss).
+  return row[key] === '' ? NaN : Number(row[key]);
 }
 
 function quantity(row, expression, where) {
@@ -56,6 +57,7 @@ function quantity(row, expression, where) {
 function format(value, spec, where) {
   const m = /^([.%])(\d)$/.exec(spec);
   if (!m) throw new Error(`${where}: unknown format ${spec} (.N or %N)`);
+  if (Number.isNaN(value)) return '–';
   if (!Number.isFinite(value)) return String(value);
   return m[1] === '%' ? `${(value * 100).toFixed(Number(m[2]))}%` : value.toFixed(Number(m[2]));
 }

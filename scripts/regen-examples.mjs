@@ -72,22 +72,36 @@ function regenerate(example) {
 
 function writeReadmeValues() {
   const readmes = [join(REPO, 'examples', 'README.md'), ...EXAMPLES.map((e) => join(REPO, 'examples', e.dir, 'README.md'))];
+  const problems = [];
   for (const path of readmes.filter((p) => existsSync(p))) {
-    const { text, values } = readmeValues(path);
+    let text, values;
+    try {
+      ({ text, values } = readmeValues(path));
+    } catch (error) {
+      problems.push(error.message);
+      continue;
+    }
     const changed = values.filter((v) => v.written !== v.measured);
     if (changed.length > 0) {
       writeFileSync(path, text);
       console.log(`${relative(REPO, path)}: ${changed.length} of ${values.length} number(s) updated`);
     }
   }
+  if (problems.length > 0) throw new Error(`README numbers not updated:\n  ${problems.join('\n  ')}`);
 }
 
-if (!flags.has('--readmes')) {
-  const selected = EXAMPLES.filter((e) => only.length === 0 || only.some((o) => e.dir === o || e.dir.startsWith(`${o}-`)));
-  if (selected.length === 0) {
-    console.error(`regen-examples: no example matches ${only.join(', ')}`);
-    process.exit(2);
-  }
-  for (const example of selected) regenerate(example);
+try {
+  main();
+} catch (error) {
+  console.error(`regen-examples: ${error.message}`);
+  process.exit(1);
 }
-writeReadmeValues();
+
+function main() {
+  if (!flags.has('--readmes')) {
+    const selected = EXAMPLES.filter((e) => only.length === 0 || only.some((o) => e.dir === o || e.dir.startsWith(`${o}-`)));
+    if (selected.length === 0) throw new Error(`no example matches ${only.join(', ')}`);
+    for (const example of selected) regenerate(example);
+  }
+  writeReadmeValues();
+}
