@@ -168,3 +168,8 @@ test('13 Monte Carlo dropout: one pass with dropout is worse than the determinis
   assert.ok(mc.accuracy_std > 0, 'the passes differ');
   assert.ok(Math.abs(mc.accuracy - single.accuracy) < 0.05, `MC ${mc.accuracy} ≈ deterministic ${single.accuracy}`);
 });
+
+test('10 gaussian noise on activations regularizes at a small learning rate: lower training accuracy', async () => {
+  const [plain, noisy] = await trainEach(example('10-noise-learning-rate/noise-lr.regnet'), [['--set', 'noise=0'], ['--set', 'noise=0.3']], ['--epochs', '10', '--set', 'train_size=500', '--set', 'lr=0.02']);
+  assert.ok(noisy.summary.final.accuracy < plain.summary.final.accuracy, `training accuracy ${noisy.summary.final.accuracy} with noise < ${plain.summary.final.accuracy} without`);
+});
