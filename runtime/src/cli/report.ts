@@ -1,7 +1,7 @@
 // `regnetc report RUN_OR_SWEEP_DIR`: writes report.html and plots/*.svg.
 // `regnetc report SWEEP_DIR SWEEP_DIR... --out DIR`: the sweeps compared on one axis.
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export function register(program: Command): void {
   program

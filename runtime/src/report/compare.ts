@@ -5,11 +5,10 @@
 // results.csv/results.md hold the rows of all.
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { JsonValue } from '@regnet/compiler';
+import { valueToText, type JsonValue } from '@regnet/compiler';
 import { RUN_FILES, readJson, writeFileAtomic } from '../run/run-dir.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
 import { collectResults, columnTitle, formatStat, headlineColumns, writeResults, type SweepResults } from '../run/sweep-results.js';
-import { valueText } from '../run/value-text.js';
 import { escapeHtml, figures, page, table, type Section } from './html.js';
 import { headlineMetric, sweepPlot } from './sweep-plots.js';
 import { ReportError, isSweepDir, renderPlots, type WrittenReport } from './write-report.js';
@@ -36,7 +35,7 @@ export function mergeSweeps(dirs: string[]): SweepResults {
   for (const { manifest } of loaded) {
     for (const [p, values] of Object.entries(manifest.params)) {
       const known = params[p] ?? (params[p] = []);
-      for (const v of values) if (!known.some((k) => valueText(k) === valueText(v))) known.push(v);
+      for (const v of values) if (!known.some((k) => valueToText(k) === valueToText(v))) known.push(v);
     }
   }
   const first = loaded[0]!.manifest;
@@ -87,7 +86,7 @@ export async function writeCompareReport(dirs: string[], out: string): Promise<W
   const keys = Object.keys(merged.manifest.params);
   const columns = headlineColumns(merged.columns);
   const rows = merged.rows.map((row) => [
-    ...keys.map((p) => valueText(row.values[p])),
+    ...keys.map((p) => valueToText(row.values[p])),
     `${row.done}/${row.trials}`,
     ...columns.map((c) => formatStat(row.stats[c], c)),
   ]);

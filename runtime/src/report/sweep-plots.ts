@@ -1,8 +1,7 @@
 // The charts of a sweep: for each swept constant, the headline metric against its
 // values — train and validation at the last epoch, test for the saved model — with
 // one line per setting of the other swept constants and a ±1 std band over repeats.
-import type { JsonValue } from '@regnet/compiler';
-import { valueText } from '../run/value-text.js';
+import { valueToText, type JsonValue } from '@regnet/compiler';
 import type { SweepResults } from '../run/sweep-results.js';
 import type { ChartSpec } from './render.js';
 import type { Plot } from './run-plots.js';
@@ -23,7 +22,7 @@ export function headlineMetric(results: SweepResults): string {
 }
 
 function sortKey(value: JsonValue): number | string {
-  return typeof value === 'number' ? value : valueText(value);
+  return typeof value === 'number' ? value : valueToText(value);
 }
 
 /** `splits`: only these lines (e.g. just `test` when several sweeps share the axis). */
@@ -32,13 +31,13 @@ export function sweepPlot(results: SweepResults, param: string, metric: string, 
   const numeric = results.manifest.params[param].every((v) => typeof v === 'number');
   const values: object[] = [];
   for (const row of results.rows) {
-    const group = others.map((p) => `${p}=${valueText(row.values[p])}`).join(', ') || 'all';
+    const group = others.map((p) => `${p}=${valueToText(row.values[p])}`).join(', ') || 'all';
     for (const { split, column } of SPLITS) {
       if (!splits.includes(split)) continue;
       const s = row.stats[column(metric)];
       if (!s) continue;
       values.push({
-        x: numeric ? row.values[param] : valueText(row.values[param]),
+        x: numeric ? row.values[param] : valueToText(row.values[param]),
         order: sortKey(row.values[param]),
         mean: s.mean,
         lo: s.mean - s.std,

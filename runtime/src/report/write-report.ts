@@ -2,9 +2,9 @@
 // per epoch) or a sweep directory (metric against each swept value).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { valueToText } from '@regnet/compiler';
 import { RUN_FILES, RunDir, readJson, writeFileAtomic, type RunSummary } from '../run/run-dir.js';
 import { formatNumber, metricKeys } from '../run/progress.js';
-import { valueText } from '../run/value-text.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
 import { collectResults, columnTitle, formatStat, headlineColumns, type SweepResults } from '../run/sweep-results.js';
 import { escapeHtml, figures, page, table, type Section } from './html.js';
@@ -104,7 +104,7 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   if (summary && Object.keys(summary.constants).length > 0) {
     sections.push({
       title: 'Constants',
-      html: table(['constant', 'value'], Object.entries(summary.constants).map(([k, v]) => [k, valueText(v)])),
+      html: table(['constant', 'value'], Object.entries(summary.constants).map(([k, v]) => [k, valueToText(v)])),
     });
   }
   if (history.length > 0) {
@@ -127,7 +127,7 @@ export async function writeSweepReport(dir: string, results: SweepResults): Prom
   const params = Object.keys(m.params);
   const columns = headlineColumns(results.columns);
   const rows = results.rows.map((row) => [
-    ...params.map((p) => valueText(row.values[p])),
+    ...params.map((p) => valueToText(row.values[p])),
     `${row.done}/${row.trials}`,
     ...columns.map((c) => formatStat(row.stats[c], c)),
   ]);

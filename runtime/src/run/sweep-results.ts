@@ -3,9 +3,8 @@
 // results.csv (for tools) and results.md (for people).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonValue } from '@regnet/compiler';
+import { valueToText, type JsonValue } from '@regnet/compiler';
 import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
-import { valueText } from './value-text.js';
 import type { SweepManifest, Trial } from './sweep-plan.js';
 
 export type TrialStatus = 'done' | 'failed' | 'missing';
@@ -123,7 +122,7 @@ export function collectResults(sweepDir: string, manifest: SweepManifest, failed
 
 /** Strings as themselves (a path, a word), other values as the language writes them. */
 function csvValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : valueText(value);
+  return typeof value === 'string' ? value : valueToText(value);
 }
 
 function csvCell(value: string): string {
@@ -197,7 +196,7 @@ export function resultsMarkdown(results: SweepResults, plots: string[] = []): st
   lines.push(`|${[...params, 'done', ...columns].map(() => '---').join('|')}|`);
   for (const row of results.rows) {
     const cells = [
-      ...params.map((p) => `\`${valueText(row.values[p])}\``),
+      ...params.map((p) => `\`${valueToText(row.values[p])}\``),
       `${row.done}/${row.trials}`,
       ...columns.map((c) => formatStat(row.stats[c], c)),
     ];

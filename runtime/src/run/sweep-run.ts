@@ -8,15 +8,14 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { compile, type JsonValue } from '@regnet/compiler';
-import { printDiagnostics } from '../cli/print-diagnostics.js';
-import { readSpec } from '../cli/read-spec.js';
-import { UsageError } from '../cli/errors.js';
+import { compile, valueToText, type JsonValue } from '@regnet/compiler';
+import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
+import { readSpec } from './read-spec.js';
+import { UsageError } from './errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { RUN_FILES, RunDir, writeJsonAtomic, type RunSummary } from './run-dir.js';
 import { SWEEP_MANIFEST, planTrials, type SweepManifest, type Trial } from './sweep-plan.js';
 import { collectResults, columnTitle, formatStat, headlineColumns, writeResults } from './sweep-results.js';
-import { valueText } from './value-text.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 
 export interface SweepOptions {
@@ -47,10 +46,11 @@ interface TrialOutcome {
 /** The command line of one trial: the spec, its swept values as --set, its seed. */
 export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
   const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (diagnosticPrinting.verbose) args.push('--verbose');
   if (resume) args.push('--resume');
   else {
     for (const [name, value] of Object.entries({ ...(options.overrides ?? {}), ...trial.values })) {
-      args.push('--set', `${name}=${valueText(value)}`);
+      args.push('--set', `${name}=${valueToText(value)}`);
     }
     args.push('--seed', String(trial.seed));
   }
@@ -216,7 +216,7 @@ function summaryTable(results: ReturnType<typeof collectResults>): string {
   for (const row of results.rows) {
     table.push(
       [
-        ...params.map((p) => valueText(row.values[p])),
+        ...params.map((p) => valueToText(row.values[p])),
         `${row.done}/${row.trials}`,
         ...columns.map((c) => formatStat(row.stats[c], c)),
       ],
