@@ -173,3 +173,11 @@ test('10 gaussian noise on activations regularizes at a small learning rate: low
   const [plain, noisy] = await trainEach(example('10-noise-learning-rate/noise-lr.regnet'), [['--set', 'noise=0'], ['--set', 'noise=0.3']], ['--epochs', '10', '--set', 'train_size=500', '--set', 'lr=0.02']);
   assert.ok(noisy.summary.final.accuracy < plain.summary.final.accuracy, `training accuracy ${noisy.summary.final.accuracy} with noise < ${plain.summary.final.accuracy} without`);
 });
+
+test('12 normalization layers: the four convnets (batch, layer, group, instance norm) train at a batch of 4', async () => {
+  for (const norm of ['batchnorm', 'layernorm', 'groupnorm', 'instancenorm']) {
+    const [{ summary }] = await trainEach(example(`12-normalization-layers/${norm}.regnet`), [['--set', 'batch=4']], ['--epochs', '1', '--set', 'train_size=100']);
+    assert.equal(summary.stop_reason, 'completed', norm);
+    assert.ok(summary.final.loss < 2.3, `${norm}: training loss ${summary.final.loss} below chance (ln 10)`);
+  }
+});

@@ -8,10 +8,10 @@ import { basename, join, resolve } from 'node:path';
 import { valueToText, type JsonValue } from '@regnet/compiler';
 import { RUN_FILES, readJson, writeFileAtomic } from '../run/run-dir.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
-import { collectResults, columnTitle, formatStat, headlineColumns, writeResults, type SweepResults } from '../run/sweep-results.js';
-import { escapeHtml, figures, page, table, type Section } from './html.js';
+import { collectResults, writeResults, type SweepResults } from '../run/sweep-results.js';
+import { escapeHtml, figures, page, type Section } from './html.js';
 import { headlineMetric, sweepPlot } from './sweep-plots.js';
-import { ReportError, isSweepDir, renderPlots, type WrittenReport } from './write-report.js';
+import { ReportError, isSweepDir, renderPlots, resultsSection, type WrittenReport } from './write-report.js';
 
 /** The constant that tells the compared sweeps apart. */
 export const SWEEP_KEY = 'sweep';
@@ -83,16 +83,9 @@ export async function writeCompareReport(dirs: string[], out: string): Promise<W
   const plots = params.flatMap((p) => metrics.map((m) => ({ ...sweepPlot(merged, p, m, [split]), name: `compare-${p}-${m}` })));
   const rendered = await renderPlots(out, plots);
   writeResults(out, merged, rendered.map((p) => p.file));
-  const keys = Object.keys(merged.manifest.params);
-  const columns = headlineColumns(merged.columns);
-  const rows = merged.rows.map((row) => [
-    ...keys.map((p) => valueToText(row.values[p])),
-    `${row.done}/${row.trials}`,
-    ...columns.map((c) => formatStat(row.stats[c], c)),
-  ]);
   const sections: Section[] = [
     { title: 'Plots', html: figures(rendered) },
-    { title: 'Results (mean ± std over repeats)', html: table([...keys, 'done', ...columns.map(columnTitle)], rows) },
+    resultsSection(merged),
     {
       title: 'Sweeps',
       html: `<ul>\n${dirs.map((d, i) => `<li><code>${escapeHtml(String(merged.manifest.params[SWEEP_KEY]![i]))}</code>: <code>${escapeHtml(d)}</code>${existsSync(join(d, RUN_FILES.report)) ? ` (<a href="${escapeHtml(encodeURI(join(resolve(d), RUN_FILES.report)))}">report</a>)` : ''}</li>`).join('\n')}\n</ul>`,
