@@ -87,8 +87,10 @@ test('train { mc_samples } writes test_mc to the summary; regnetc eval --mc-samp
     train { epochs: 3 batch_size: 32 mc_samples: 6 }
   `);
   const out = join(dir, 'run');
-  const t = regnetc(['train', spec, '--out', out, '--backend', 'cpu', '--quiet', '--no-report']);
+  const t = regnetc(['train', spec, '--out', out, '--backend', 'cpu', '--no-report']);
   assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /test, MC average of 6/, 'the end-of-run table shows the Monte Carlo rows');
+  assert.match(t.stdout, /test, one MC pass .* ± /);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
   const mc = summary.test_mc!;
   assert.ok(mc, 'summary.test_mc');
