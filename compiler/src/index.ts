@@ -12,3 +12,8 @@ export * from './catalogue/index.js';
 export { check, type CheckResult, type CheckOptions } from './check/index.js';
 export { compile, type CompileResult } from './lower/index.js';
 export { valueToJson, valueToText, type ValueTextOptions } from './value-json.js';
+export { accessFor, allowedFolders, isAllowed, resolveDataPath, rootsFromEnv, ALLOW_HINT, type DataAccess, type PathVerdict } from './check/data-access.js';
+export { readCsvRows, csvDelimiter, type CsvRow, type CsvRead } from './check/csv-read.js';
+export { inspectData, requestPaths, type DataInspector, type DataRequest, type InspectedData } from './check/data-files.js';
+export { DEFAULT_LIMITS, LIMIT_NAMES, limitsFromEnv, limitsOf, parseLimitValue, formatBytes, type Limits } from './check/limits.js';
+export { PATH_ARGS } from './check/sources.js';

@@ -169,7 +169,7 @@ export function renderPlain(entry: Entry): string {
   if (entry.formula) out.push('Formula:\n' + indent(entry.formula));
   if (entry.params.length > 0) {
     const params = orderedParams(entry);
-    const width = Math.max(...params.map((p) => p.name.length));
+    const width = params.reduce((w, p) => Math.max(w, p.name.length), 0);
     out.push(
       'Arguments:\n' +
         params.map((p) => `  ${p.name.padEnd(width)}  ${paramFacts(p, code)}. ${p.summary.replace(/`/g, '')}`).join('\n'),

@@ -13,6 +13,8 @@ import * as trainCommand from './train.js';
 import * as evalCommand from './eval.js';
 import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
+import * as workerCommand from './worker.js';
+import * as queueCommand from './queue.js';
 import { nonNegativeInteger } from './train.js';
 
 const COMMANDS: { register(program: Command): void }[] = [
@@ -25,6 +27,8 @@ const COMMANDS: { register(program: Command): void }[] = [
   evalCommand,
   sweepCommand,
   reportCommand,
+  workerCommand,
+  queueCommand,
 ];
 
 export function buildProgram(): Command {

@@ -4,6 +4,12 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+
+  // The bundled CLI (main.bundle.js) has its own copy of this class, while lazily
+  // imported modules (run/, queue/) throw the one in dist/: recognise either by name.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'UsageError';
+  }
 }
 
 /** A file or folder that could not be written (full disk, read-only mount, a file in the way...). */

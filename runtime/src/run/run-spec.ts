@@ -23,6 +23,7 @@ import { makeAugmenter } from '../data/augment/index.js';
 import { buildModel } from '../model/build.js';
 import { ModelFileError, loadModel, saveModel } from '../model/io.js';
 import { evaluate, resultEpochFor, train, type LoopCallbacks, type LoopState } from '../train/loop.js';
+import { evaluateMonteCarlo, monteCarloValues } from '../train/mc-dropout.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError, WriteError, writing } from './errors.js';
@@ -45,6 +46,13 @@ import {
 } from './run-dir.js';
 
 export { defaultOutDir } from './out-dir.js';
+
+/**
+ * Called after each epoch's state is saved (metrics.jsonl, state/), before the next
+ * epoch starts. A queue worker's trial child sets it to ship the checkpoint away;
+ * training waits for it, so a killed worker loses at most the epoch in progress.
+ */
+export const trainingHooks: { epochSaved?: (record: EpochRecord) => Promise<void> } = {};
 
 export interface TrainRunOptions {
   /** The spec; optional when resuming (the run directory has its IR). */
@@ -279,6 +287,7 @@ async function trainSaving(session: Session, options: TrainRunOptions, stdout: N
       resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
       model_epoch: trained.modelEpoch,
     });
+    await trainingHooks.epochSaved?.(record);
   };
   const callbacks: LoopCallbacks = {
     onStep: (info) => progress.step(info),
@@ -364,10 +373,12 @@ async function finish(
   const { result, writeFailure } = trained;
   const stopReason: StopReason = writeFailure ? 'write_error' : result.stopReason;
   let test: MetricValues | undefined;
+  let testMc: MetricValues | undefined;
   if (data.test && stopReason !== 'interrupted' && !writeFailure && result.history.length > 0) {
     test = evaluate(tf, model, data.test, ir.train, data.classes);
+    if (ir.train.mcSamples) testMc = monteCarloValues(evaluateMonteCarlo(tf, model, data.test, ir.train, ir.train.mcSamples, data.classes));
   }
-  const summary = summaryOf(session, trained, stopReason, test, startedAt);
+  const summary = summaryOf(session, trained, stopReason, { test, testMc }, startedAt);
   const unsaved = saveSummary(dir, result.history, summary);
 
   if (summary.epochs_run > 0) {
@@ -406,7 +417,13 @@ async function finish(
   return stopReason === 'interrupted' ? EXIT_INTERRUPTED : 0;
 }
 
-function summaryOf(session: Session, trained: Trained, stopReason: StopReason, test: MetricValues | undefined, startedAt: Date): RunSummary {
+function summaryOf(
+  session: Session,
+  trained: Trained,
+  stopReason: StopReason,
+  { test, testMc }: { test?: MetricValues; testMc?: MetricValues },
+  startedAt: Date,
+): RunSummary {
   const { ir, saved, backend } = session;
   const { result } = trained;
   // After a write failure during an epoch's save, the summary records the epochs on disk.
@@ -426,6 +443,7 @@ function summaryOf(session: Session, trained: Trained, stopReason: StopReason, t
     best: bestRecord ? { epoch: bestRecord.epoch, ...metricsOf(bestRecord) } : undefined,
     final: finalRecord ? { epoch: finalRecord.epoch, ...metricsOf(finalRecord) } : undefined,
     test,
+    ...(testMc ? { test_mc: testMc } : {}),
     stop_reason: stopReason,
     non_finite: result.nonFinite,
     backend,

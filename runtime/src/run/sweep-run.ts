@@ -34,7 +34,9 @@ export interface SweepOptions {
 /** Trials run the same CLI: runtime/bin/regnetc.js (this file is runtime/dist/src/run/). */
 const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
 
-export interface TrialOutcome {
+export { defaultSweepDir } from './out-dir.js';
+
+interface TrialOutcome {
   trial: Trial;
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -64,17 +66,22 @@ function lastLines(path: string, n: number): string {
   }
 }
 
-/** A sweep ready to run: its spec compiled, its folder checked and its manifest written. */
+/** A compiled, planned sweep and its directory (with sweep.json written). */
 export interface PreparedSweep {
-  /** The spec's absolute path (what trials train). */
   file: string;
+  source: string;
   ir: GraphIR;
-  dir: string;
+  sweepDir: string;
+  trials: Trial[];
   manifest: SweepManifest;
+  /** Trials still to run; `resume` when their folder has a saved epoch. */
+  pending: Array<{ trial: Trial; resume: boolean }>;
+  skipped: number;
 }
 
 /** Compiles the spec, plans its trials and writes DIR/sweep.json; an exit code when it cannot. */
-export function prepareSweep(options: SweepOptions, stderr: NodeJS.WriteStream = process.stderr): PreparedSweep | number {
+export function prepareSweep(options: SweepOptions): PreparedSweep | number {
+  const stderr = options.stderr ?? process.stderr;
   const file = resolve(options.file);
   const source = readSpec(options.file);
   const compiled = compile(source, { file, overrides: options.overrides });
@@ -87,8 +94,8 @@ export function prepareSweep(options: SweepOptions, stderr: NodeJS.WriteStream =
   if (!ir.sweep || Object.keys(ir.sweep.params).length === 0) {
     throw new UsageError(`${options.file} has no sweep block: add e.g. \`sweep { p: [0.0, 0.5] }\` over a let constant`);
   }
-  const dir = options.out ?? defaultSweepDir(options.file);
-  checkSweepFolder(dir, SWEEP_MANIFEST);
+  const sweepDir = options.out ?? defaultSweepDir(options.file);
+  checkSweepFolder(sweepDir, SWEEP_MANIFEST);
   // Trial folder names are planned (and checked to be distinct) before anything is written.
   const trials = planTrials(ir.sweep, ir.train.seed);
   const manifest: SweepManifest = {
@@ -101,101 +108,66 @@ export function prepareSweep(options: SweepOptions, stderr: NodeJS.WriteStream =
     ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
     trials,
   };
-  writeJsonAtomic(join(dir, SWEEP_MANIFEST), manifest);
-  return { file, ir, dir, manifest };
-}
+  writeJsonAtomic(join(sweepDir, SWEEP_MANIFEST), manifest);
 
-/** The trials still to run: complete ones are skipped, interrupted ones resumed. */
-export function pendingTrials(sweep: PreparedSweep): Array<{ trial: Trial; resume: boolean }> {
   const pending: Array<{ trial: Trial; resume: boolean }> = [];
-  for (const trial of sweep.manifest.trials) {
-    const run = new RunDir(join(sweep.dir, trial.id));
-    if (!run.isComplete()) pending.push({ trial, resume: run.exists(RUN_FILES.stateJson) && run.exists(RUN_FILES.ir) });
+  let skipped = 0;
+  for (const trial of trials) {
+    const run = new RunDir(join(sweepDir, trial.id));
+    if (run.isComplete()) skipped++;
+    else pending.push({ trial, resume: run.exists(RUN_FILES.stateJson) && run.exists(RUN_FILES.ir) });
   }
-  return pending;
+  return { file, source, ir, sweepDir, trials, manifest, pending, skipped };
 }
 
-/** Trains one trial as its own `regnetc train` process, its output in DIR/TRIAL/train.log. */
-export function runTrial(sweep: PreparedSweep, trial: Trial, resume: boolean, options: SweepOptions): Promise<TrialOutcome> {
-  const run = new RunDir(join(sweep.dir, trial.id));
-  run.create();
+/** `sweep: 4 trials (width: 2 × lr: 2) into DIR; 1 already complete, 3 to run on 2 worker(s)` */
+export function sweepHeadline(sweep: PreparedSweep, where: string): string {
+  const params = sweep.manifest.params;
+  return (
+    `sweep: ${sweep.trials.length} trials (${Object.entries(params).map(([k, v]) => `${k}: ${v.length}`).join(' × ')}` +
+    `${sweep.manifest.repeats > 1 ? ` × ${sweep.manifest.repeats} repeats` : ''}) into ${sweep.sweepDir}; ` +
+    `${sweep.skipped > 0 ? `${sweep.skipped} already complete, ` : ''}${sweep.pending.length} to run ${where}\n`
+  );
+}
+
+/**
+ * The line printed when a trial ends: `[k/N] ID: done in 3.1 s, 2 epochs: ...` from its
+ * run directory, or FAILED with the log's last lines. Returns false for a failure.
+ */
+export function reportTrialEnd(
+  sweepDir: string,
+  trialId: string,
+  prefix: string,
+  outcome: { seconds: number; failure?: string; where?: string },
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): boolean {
+  const run = new RunDir(join(sweepDir, trialId));
+  const summary = run.isComplete() ? run.readSummary() : undefined;
+  const on = outcome.where ? ` on ${outcome.where}` : '';
+  if (summary) {
+    const shown = headlineOf(summary);
+    const note = summary.stop_reason === 'non_finite' ? ' (stopped: non-finite loss)' : summary.stop_reason === 'early_stopping' ? ' (early stopping)' : '';
+    stdout.write(`${prefix}: done in ${outcome.seconds.toFixed(1)} s${on}, ${summary.epochs_run} epochs${note}: ${shown}\n`);
+    return true;
+  }
   const log = run.file('train.log');
-  const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
-  const started = performance.now();
-  const child = spawn(process.execPath, trialArgs(sweep.file, trial, run.path, options, resume), { stdio: ['ignore', fd, fd] });
-  return new Promise((done) => {
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      closeSync(fd);
-      done({ trial, code, signal, seconds: (performance.now() - started) / 1000 });
-    };
-    child.on('error', (error) => {
-      (options.stderr ?? process.stderr).write(`regnetc: trial ${trial.id} could not start: ${error.message}\n`);
-      finish(null, null);
-    });
-    child.on('exit', finish);
-  });
+  const tail = lastLines(log, 5);
+  stderr.write(`${prefix}: FAILED (${outcome.failure ?? 'no result'})${on}; see ${log}${tail ? `\n${tail.replace(/^/gm, '    ')}` : ''}\n`);
+  return false;
 }
 
-export async function runSweep(options: SweepOptions): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
-  const sweep = prepareSweep(options, stderr);
-  if (typeof sweep === 'number') return sweep;
-  const { ir, manifest, dir: sweepDir } = sweep;
-  const trials = manifest.trials;
-  const pending = pendingTrials(sweep);
-  const skipped = trials.length - pending.length;
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length || 1));
-  stdout.write(
-    `sweep: ${trials.length} trials (${Object.entries(ir.sweep!.params).map(([k, v]) => `${k}: ${v.length}`).join(' × ')}` +
-      `${manifest.repeats > 1 ? ` × ${manifest.repeats} repeats` : ''}) into ${sweepDir}; ` +
-      `${skipped > 0 ? `${skipped} already complete, ` : ''}${pending.length} to run on ${workers} worker(s)\n`,
-  );
-
-  // Ctrl-C reaches the trials too (same process group): each saves its state and
-  // exits; the sweep starts no new trial and reports what it has.
-  const interrupts = catchInterrupts(() =>
-    stdout.write('interrupt: waiting for running trials to save their state (re-run the sweep to continue)\n'),
-  );
-
-  const failed = new Set<string>();
-  let finished = 0;
-  const report = (outcome: TrialOutcome) => {
-    finished++;
-    const run = new RunDir(join(sweepDir, outcome.trial.id));
-    const summary = run.isComplete() ? run.readSummary() : undefined;
-    const prefix = `[${finished}/${pending.length}] ${outcome.trial.id}`;
-    if (summary) {
-      const shown = headlineOf(summary);
-      const note = summary.stop_reason === 'non_finite' ? ' (stopped: non-finite loss)' : summary.stop_reason === 'early_stopping' ? ' (early stopping)' : '';
-      stdout.write(`${prefix}: done in ${outcome.seconds.toFixed(1)} s, ${summary.epochs_run} epochs${note}: ${shown}\n`);
-      return;
-    }
-    if (outcome.code === EXIT_INTERRUPTED || interrupts.requested) {
-      stdout.write(`${prefix}: interrupted (re-run the sweep to resume it)\n`);
-      return;
-    }
-    failed.add(outcome.trial.id);
-    const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
-    const log = join(sweepDir, outcome.trial.id, 'train.log');
-    const tail = lastLines(log, 5);
-    stderr.write(`${prefix}: FAILED (${how}); see ${log}${tail ? `\n${tail.replace(/^/gm, '    ')}` : ''}\n`);
-  };
-
-  const queue = pending.slice();
-  const lanes = Array.from({ length: workers }, async () => {
-    while (queue.length > 0 && !interrupts.requested) {
-      const next = queue.shift()!;
-      report(await runTrial(sweep, next.trial, next.resume, options));
-    }
-  });
-  try {
-    await Promise.all(lanes);
-  } finally {
-    interrupts.dispose();
-  }
-
-  const results = collectResults(sweepDir, manifest, failed);
+/** After the trials: report.html with plots, results.csv/md, the table; the exit code. */
+export async function finishSweep(
+  sweep: PreparedSweep,
+  failed: Set<string>,
+  interrupted: boolean,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  messages: Record<string, string> = {},
+): Promise<number> {
+  const { sweepDir, manifest, trials } = sweep;
+  const results = collectResults(sweepDir, manifest, failed, messages);
   let plots: string[] = [];
   try {
     const { writeSweepReport } = await import('../report/write-report.js');
@@ -209,12 +181,76 @@ export async function runSweep(options: SweepOptions): Promise<number> {
   stdout.write(summaryTable(results) + '\n');
   stdout.write(`results: ${join(sweepDir, 'results.csv')}, ${join(sweepDir, 'results.md')}\n`);
   const notDone = results.trials.filter((t) => t.status !== 'done').length;
-  if (interrupts.requested) return EXIT_INTERRUPTED;
+  if (interrupted) return EXIT_INTERRUPTED;
   if (notDone > 0) {
     stderr.write(`regnetc: ${notDone} of ${trials.length} trials did not complete\n`);
     return 1;
   }
   return 0;
+}
+
+export async function runSweep(options: SweepOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const sweep = prepareSweep(options);
+  if (typeof sweep === 'number') return sweep;
+  const { file, sweepDir, pending } = sweep;
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), pending.length || 1));
+  stdout.write(sweepHeadline(sweep, `on ${workers} worker(s)`));
+
+  // Ctrl-C reaches the trials too (same process group): each saves its state and
+  // exits; the sweep starts no new trial and reports what it has.
+  const interrupts = catchInterrupts(() =>
+    stdout.write('interrupt: waiting for running trials to save their state (re-run the sweep to continue)\n'),
+  );
+
+  const failed = new Set<string>();
+  let finished = 0;
+  const runOne = ({ trial, resume }: { trial: Trial; resume: boolean }): Promise<TrialOutcome> => {
+    const run = new RunDir(join(sweepDir, trial.id));
+    run.create(); // with its marker: `train --out` may use it
+    const dir = run.path;
+    const log = run.file('train.log');
+    const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
+    const started = performance.now();
+    const child = spawn(process.execPath, trialArgs(file, trial, dir, options, resume), { stdio: ['ignore', fd, fd] });
+    return new Promise((done) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        closeSync(fd);
+        done({ trial, code, signal, seconds: (performance.now() - started) / 1000 });
+      };
+      child.on('error', (error) => {
+        stderr.write(`regnetc: trial ${trial.id} could not start: ${error.message}\n`);
+        finish(null, null);
+      });
+      child.on('exit', finish);
+    });
+  };
+  const report = (outcome: TrialOutcome) => {
+    finished++;
+    const prefix = `[${finished}/${pending.length}] ${outcome.trial.id}`;
+    const run = new RunDir(join(sweepDir, outcome.trial.id));
+    if (!run.isComplete() && (outcome.code === EXIT_INTERRUPTED || interrupts.requested)) {
+      stdout.write(`${prefix}: interrupted (re-run the sweep to resume it)\n`);
+      return;
+    }
+    const failure = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
+    if (!reportTrialEnd(sweepDir, outcome.trial.id, prefix, { seconds: outcome.seconds, failure }, stdout, stderr)) failed.add(outcome.trial.id);
+  };
+
+  const queue = pending.slice();
+  const lanes = Array.from({ length: workers }, async () => {
+    while (queue.length > 0 && !interrupts.requested) {
+      const next = queue.shift()!;
+      report(await runOne(next));
+    }
+  });
+  try {
+    await Promise.all(lanes);
+  } finally {
+    interrupts.dispose();
+  }
+  return finishSweep(sweep, failed, interrupts.requested, stdout, stderr);
 }
 
 /** The numbers a person wants after a trial: test metrics if measured, else validation (or train) at the last epoch. */
