@@ -12,7 +12,7 @@
 //   DIR/.regnet-run     marks a folder RegNet made: only such a folder is ever replaced
 //   DIR/.regnet-reserve a few KB set aside so that a full disk still gets a summary.json
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { GraphIR, JsonValue } from '@regnet/compiler';
 import type { EpochRecord, TrainState } from '../contracts.js';
 import { UsageError, writing, writingAsync } from './errors.js';
@@ -251,11 +251,14 @@ export class RunDir {
   }
 
   /**
-   * Saves the resumable state. Large number arrays (optimizer slots: millions of
-   * values for a wide MLP) go to a binary float32 file beside the JSON, which only
-   * references them: JSON would be ten times larger and slow to write every epoch.
+   * Saves the resumable state: state/ is replaced as a whole (writeDirAtomic), so a
+   * kill at any moment leaves the previous complete state or the new one, never the
+   * weights of one epoch with the optimizer state of another. `saveModel` writes the
+   * weights into the folder it is given (state/model). Large number arrays (optimizer
+   * slots: millions of values for a wide MLP) go to a binary float32 file beside the
+   * JSON, which only references them: JSON would be ten times larger and slow to write.
    */
-  writeState(state: SavedState): void {
+  async writeState(state: SavedState, saveModel?: (folder: string) => Promise<void>): Promise<void> {
     const chunks: Float32Array[] = [];
     let offset = 0;
     const json = JSON.stringify(state, (_key, value: unknown) => {
@@ -275,9 +278,15 @@ export class RunDir {
       bytes.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), at);
       at += chunk.byteLength;
     }
-    // The binary file first: state.json names it, so a reader never sees JSON without its data.
-    writeFileAtomic(this.file(RUN_FILES.stateBin), bytes);
-    writeFileAtomic(this.file(RUN_FILES.stateJson), json + '\n');
+    const inState = (path: string) => relative(RUN_FILES.state, path);
+    await writeDirAtomic(this.file(RUN_FILES.state), async (tmp) => {
+      if (saveModel) {
+        makeFolder(join(tmp, inState(RUN_FILES.stateModel)));
+        await saveModel(join(tmp, inState(RUN_FILES.stateModel)));
+      }
+      writeFileSync(join(tmp, inState(RUN_FILES.stateBin)), bytes);
+      writeFileSync(join(tmp, inState(RUN_FILES.stateJson)), json + '\n');
+    });
   }
 
   /** The saved state; a StateError when it is there but unreadable (truncated by a kill, edited). */
@@ -347,11 +356,14 @@ export function metricsOf(record: EpochRecord, keep: (key: string) => boolean = 
 
 /** state/state.json exists but cannot be read: the run cannot continue from it. */
 export class StateError extends UsageError {
+  static override readonly kind: string = 'StateError';
+
   constructor(
     readonly path: string,
     readonly cause: string,
   ) {
     super(`${path} is unreadable (${cause})`);
     this.name = 'StateError';
+    this.kinds.push(StateError.kind);
   }
 }
