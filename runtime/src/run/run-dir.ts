@@ -33,6 +33,13 @@ export const RUN_FILES = {
   reserve: '.regnet-reserve',
 } as const;
 
+/** Creates `path` (if needed) with the marker that lets regnetc replace what is in it later. */
+export function markFolder(path: string): void {
+  writing(path, () => makeFolder(path));
+  const marker = join(path, RUN_FILES.marker);
+  if (!existsSync(marker)) writeFileAtomic(marker, 'A folder made by regnetc; regnetc may replace what is in it.\n');
+}
+
 /** Bytes kept in reserve for the final summary.json (a summary is 1-3 KB). */
 const RESERVE_BYTES = 16 * 1024;
 
@@ -195,8 +202,7 @@ export class RunDir {
 
   /** Creates the folder (and its marker); callers check first that it may be used (out-dir.ts). */
   create(): void {
-    writing(this.path, () => makeFolder(this.path));
-    if (!this.exists(RUN_FILES.marker)) writeFileAtomic(this.file(RUN_FILES.marker), 'A run directory made by regnetc; regnetc may replace what is in it.\n');
+    markFolder(this.path);
   }
 
   /** Sets aside room for the final summary (see writeSummary). */
