@@ -25,7 +25,7 @@ export function isSweepDir(dir: string): boolean {
 }
 
 /** Renders the plots into DIR/plots/NAME.svg; returns them with paths relative to DIR. */
-async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
+export async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
   const out = [];
   for (const plot of plots) {
     const svg = await renderSvg(plot.spec);
@@ -121,20 +121,23 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   return { html: htmlPath, plots: rendered.map((p) => join(dir, p.file)) };
 }
 
-export async function writeSweepReport(dir: string, results: SweepResults): Promise<WrittenReport> {
-  const m = results.manifest;
-  const rendered = await renderPlots(dir, sweepPlots(results));
-  const params = Object.keys(m.params);
+/** The headline columns of every configuration, as an HTML table (mean ± std over repeats). */
+export function resultsSection(results: SweepResults): Section {
+  const params = Object.keys(results.manifest.params);
   const columns = headlineColumns(results.columns);
   const rows = results.rows.map((row) => [
     ...params.map((p) => valueToText(row.values[p])),
     `${row.done}/${row.trials}`,
     ...columns.map((c) => formatStat(row.stats[c], c)),
   ]);
-  const sections: Section[] = [
-    { title: 'Plots', html: figures(rendered) },
-    { title: 'Results (mean ± std over repeats)', html: table([...params, 'done', ...columns.map(columnTitle)], rows) },
-  ];
+  return { title: 'Results (mean ± std over repeats)', html: table([...params, 'done', ...columns.map(columnTitle)], rows) };
+}
+
+export async function writeSweepReport(dir: string, results: SweepResults): Promise<WrittenReport> {
+  const m = results.manifest;
+  const rendered = await renderPlots(dir, sweepPlots(results));
+  const params = Object.keys(m.params);
+  const sections: Section[] = [{ title: 'Plots', html: figures(rendered) }, resultsSection(results)];
   const failed = results.trials.filter((t) => t.status !== 'done');
   const trialLinks = results.trials.map((t) => {
     const report = join(t.trial.id, RUN_FILES.report);

@@ -18,6 +18,7 @@ import { makeAugmenter } from '../data/augment/index.js';
 import { buildModel } from '../model/build.js';
 import { ModelFileError, loadModel, saveModel } from '../model/io.js';
 import { evaluate, train, type LoopCallbacks, type LoopState } from '../train/loop.js';
+import { evaluateMonteCarlo, monteCarloValues } from '../train/mc-dropout.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError } from './errors.js';
@@ -240,8 +241,10 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   }
 
   let test: MetricValues | undefined;
+  let testMc: MetricValues | undefined;
   if (data.test && result.stopReason !== 'interrupted' && history.length > 0) {
     test = evaluate(tf, model, data.test, ir.train, data.classes);
+    if (ir.train.mcSamples) testMc = monteCarloValues(evaluateMonteCarlo(tf, model, data.test, ir.train, ir.train.mcSamples, data.classes));
   }
 
   const bestRecord = history.find((r) => r.epoch === result.bestEpoch);
@@ -258,6 +261,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
     best: bestRecord ? { epoch: bestRecord.epoch, ...metricsOf(bestRecord) } : undefined,
     final: finalRecord ? { epoch: finalRecord.epoch, ...metricsOf(finalRecord) } : undefined,
     test,
+    ...(testMc ? { test_mc: testMc } : {}),
     stop_reason: result.stopReason,
     non_finite: result.nonFinite,
     backend,

@@ -52,9 +52,9 @@ export function stat(values: number[]): Stat | undefined {
 /** The per-trial numbers a row aggregates: final (last epoch), best (checkpoint epoch) and test metrics. */
 export function trialColumns(summary: RunSummary): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [prefix, values] of [['final', summary.final], ['best', summary.best], ['test', summary.test]] as const) {
+  for (const [prefix, values] of [['final', summary.final], ['best', summary.best], ['test', summary.test], ['test_mc', summary.test_mc]] as const) {
     for (const [key, value] of Object.entries(values ?? {})) {
-      if (key === 'epoch' || typeof value !== 'number') continue;
+      if (key === 'epoch' || key === 'samples' || typeof value !== 'number') continue;
       out[`${prefix}_${key}`] = value;
     }
   }
@@ -172,7 +172,9 @@ export function headlineColumns(columns: string[]): string[] {
   const metric = columns.some((c) => c === 'final_accuracy') ? 'accuracy' : 'loss';
   // With accuracy as the headline, the loss where it matters most too: test (or validation).
   const loss = metric === 'loss' ? [] : columns.includes('test_loss') ? ['test_loss'] : ['final_val_loss'];
-  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, ...loss, 'epochs', 'seconds'];
+  // Monte Carlo dropout (mc_samples) next to the deterministic test pass it is compared with.
+  const mc = metric === 'loss' ? ['test_mc_loss', 'test_mc_loss_std'] : [`test_mc_${metric}`, `test_mc_${metric}_std`, 'test_mc_loss'];
+  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, ...loss, ...mc, 'epochs', 'seconds'];
   return wanted.filter((c) => columns.includes(c));
 }
 
@@ -185,6 +187,7 @@ export function columnTitle(column: string): string {
   if (COLUMN_TITLES[column]) return COLUMN_TITLES[column];
   const [, group, metric] = /^(final|best|test)_(.*)$/.exec(column) ?? [];
   if (!group) return column;
+  if (group === 'test' && metric.startsWith('mc_')) return `test ${metric.slice(3).replace(/^pass_/, 'one pass ').replace(/_std$/, ' spread')} (MC dropout)`;
   if (group === 'test') return `test ${metric}`;
   const split = metric.startsWith('val_') ? 'val' : 'train';
   return `${split} ${metric.replace(/^val_/, '')} (${group})`;
