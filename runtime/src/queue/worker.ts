@@ -14,7 +14,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { compile, type GraphIR } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
-import { trialArgs } from '../run/sweep-run.js';
+import { TRIAL_NODE_FLAGS, trialArgs } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
@@ -119,7 +119,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const env = { ...process.env };
     delete env.REGNET_QUEUE; // the child needs no queue, and no password
     const started = performance.now();
-    const child = spawn(process.execPath, ['--max-semi-space-size=32', TRIAL_CHILD], {
+    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, TRIAL_CHILD], {
       detached: true, // its own process group: killed as a whole when the worker exits
       stdio: ['ignore', fd, fd, 'ipc'],
       env,

@@ -31,6 +31,13 @@ export interface SweepOptions {
   stderr?: NodeJS.WriteStream;
 }
 
+/**
+ * Node flags of a trial process: those of bin/regnetc.js's shebang line, which a
+ * spawn of `node bin/regnetc.js` does not apply (a larger young generation makes
+ * training ~20% faster: its tensors are short-lived).
+ */
+export const TRIAL_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Trials run the same CLI: runtime/bin/regnetc.js (this file is runtime/dist/src/run/). */
 const REGNETC_BIN = fileURLToPath(new URL('../../../bin/regnetc.js', import.meta.url));
 
@@ -213,7 +220,7 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     const log = run.file('train.log');
     const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
     const started = performance.now();
-    const child = spawn(process.execPath, trialArgs(file, trial, dir, options, resume), { stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd] });
     return new Promise((done) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         closeSync(fd);
