@@ -16,6 +16,8 @@ import {
   sumOfSquaresKernel,
   transposedPatches,
 } from './heap-kernels.js';
+import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
+import { registerLstmKernels } from './lstm-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -36,7 +38,8 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
+// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts),
+// and so are Slice, Unpack and SplitV (heap-slicing.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
   'Tile',
@@ -46,6 +49,10 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'GatherV2',
   'MaxPoolGrad',
   'Sum',
+  'Slice',
+  'Unpack',
+  'SplitV',
+  'Tanh',
 ] as const;
 
 let registered = false;
@@ -373,6 +380,23 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
+/** Below this many elements wasm's own Tanh is as fast as the four kernels of tanhViaSigmoid. */
+const MIN_TANH_VIA_SIGMOID = 2048;
+
+/**
+ * Tanh as 2·σ(2x) − 1. wasm's Tanh calls std::tanh element by element (~12 ns each: 100 µs for
+ * an LSTM step's 128×64 cell state), its Sigmoid is XNNPACK's vectorized one (~1 ns each).
+ * The identity is exact; in float32 the result differs from tanh by at most ~1e-7 absolute
+ * (rounding of σ near 1/2), far below the tolerances of training.
+ */
+function tanhViaSigmoid(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const x0 = inputs.x!;
+    if (x0.dtype !== 'float32' || tf.util.sizeFromShape(x0.shape) < MIN_TANH_VIA_SIGMOID) return original({ inputs, attrs, backend });
+    return tf.tidy(() => tf.sub(tf.mul(tf.sigmoid(tf.mul(asTensor(tf, x0), 2)), 2), 1));
+  };
+}
+
 /** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
 export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
 
@@ -413,11 +437,16 @@ export function registerWasmKernels(tf: TF): void {
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
     ['Sum', sumKernel(tf, original('Sum'))],
+    ['Slice', sliceKernel(tf, original('Slice'))],
+    ['Unpack', unpackKernel(tf, original('Unpack'))],
+    ['SplitV', splitVKernel(tf, original('SplitV'))],
+    ['Tanh', tanhViaSigmoid(tf, original('Tanh'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);
     install(tf, BACKEND, name, func);
   }
+  registerLstmKernels(tf, BACKEND);
   registered = true;
 }
 
@@ -428,6 +457,7 @@ export function registerCpuKernels(tf: TF): void {
   replacements.set('cpu/Conv2DBackpropFilter', conv2dBackpropFilter(tf));
   install(tf, 'cpu', 'Conv2DBackpropFilter', replacements.get('cpu/Conv2DBackpropFilter')!);
   install(tf, 'cpu', SUM_OF_SQUARES, sumOfSquaresKernel());
+  registerLstmKernels(tf, 'cpu');
   cpuRegistered = true;
 }
 
