@@ -86,7 +86,7 @@ test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => 
   }
 });
 
-test('Sum over leading axes (bias gradients) matches cpu; other reductions unchanged', async () => {
+test('Sum and Mean over leading axes (bias gradients, batchnorm moments) match cpu; other reductions unchanged', async () => {
   const cases: [number[], number | number[], boolean][] = [
     [[64, 28, 28, 32], [0, 1, 2], false],
     [[64, 256], 0, false],
@@ -100,6 +100,8 @@ test('Sum over leading axes (bias gradients) matches cpu; other reductions uncha
     const diff = await wasmVsCpu(() => tf.sum(rand(shape, 1), axis, keepDims));
     // Sums of up to 50,176 values in [-1, 1]: float32 rounding in a different order.
     assert.ok(diff < 1e-3, `${shape} ${axis}: ${diff}`);
+    const meanDiff = await wasmVsCpu(() => tf.mean(tf.add(rand(shape, 2), 3), axis, keepDims));
+    assert.ok(meanDiff < 1e-6, `mean ${shape} ${axis}: ${meanDiff}`);
   }
   assert.equal(await wasmVsCpu(() => tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0)), 0);
 });

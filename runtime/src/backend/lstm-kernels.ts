@@ -10,6 +10,7 @@
 // (so that g = tanh(z_g) = 2·σ(2·z_g) − 1 costs no transcendental here); cell states [B, u].
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
+import { allocateFloat32 as allocate, float32View as values } from './tensor-memory.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -22,32 +23,8 @@ export const LSTM_HIDDEN = 'RegNetLSTMHidden';
 export const LSTM_CELL_GRAD = 'RegNetLSTMCellGrad';
 export const LSTM_KERNELS = [LSTM_CELL, LSTM_HIDDEN, LSTM_CELL_GRAD] as const;
 
-/** The parts of the wasm and cpu backends these kernels use. */
-interface Backend {
-  typedArrayFromHeap?(info: TensorInfo): Float32Array;
-  makeOutput?(shape: number[], dtype: 'float32'): TensorInfo;
-  readSync(dataId: unknown): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
-/** Allocates float32 outputs (all before any view is taken: a wasm allocation may move the heap). */
-function allocate(backend: Backend, shapes: number[][]): TensorInfo[] {
-  // (The cpu backend has a makeOutput too, with another signature.)
-  return shapes.map((shape) =>
-    backend.typedArrayFromHeap
-      ? backend.makeOutput!(shape, 'float32')
-      : backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
-  );
-}
-
-function values(backend: Backend, info: TensorInfo): Float32Array {
-  if (info.dtype !== 'float32') throw new Error('LSTM kernels take float32 tensors');
-  return backend.typedArrayFromHeap ? backend.typedArrayFromHeap(info) : (backend.readSync(info.dataId) as Float32Array);
-}
-
 function cellKernel(): KernelFunc {
-  return ({ inputs, backend: b }) => {
-    const backend = b as unknown as Backend;
+  return ({ inputs, backend }) => {
     const { s: sInfo, c: cInfo } = inputs as { s: TensorInfo; c: TensorInfo };
     const [batch, units] = cInfo.shape as [number, number];
     const outs = allocate(backend, [cInfo.shape, cInfo.shape]);
@@ -68,8 +45,7 @@ function cellKernel(): KernelFunc {
 }
 
 function hiddenKernel(): KernelFunc {
-  return ({ inputs, backend: b }) => {
-    const backend = b as unknown as Backend;
+  return ({ inputs, backend }) => {
     const { s: sInfo, sc: scInfo } = inputs as { s: TensorInfo; sc: TensorInfo };
     const [batch, units] = scInfo.shape as [number, number];
     const [out] = allocate(backend, [scInfo.shape]);
@@ -90,8 +66,7 @@ function hiddenKernel(): KernelFunc {
  * dz_g = dc·i·(1 − g²); dz_o = dh·tc·o(1 − o); dcPrev = dc·f.
  */
 function cellGradKernel(): KernelFunc {
-  return ({ inputs, backend: b }) => {
-    const backend = b as unknown as Backend;
+  return ({ inputs, backend }) => {
     const t = inputs as Record<'dhOut' | 'dhRec' | 'dcNext' | 's' | 'sc' | 'cPrev', TensorInfo>;
     const [batch, units] = t.cPrev.shape as [number, number];
     const outs = allocate(backend, [t.s.shape, t.cPrev.shape]);
