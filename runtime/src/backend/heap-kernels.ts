@@ -17,16 +17,16 @@ import type { TF } from '../contracts.js';
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
 type DataType = tfTypes.DataType;
-type HeapArray = Float32Array | Int32Array | Uint8Array;
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 /** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
-interface HeapBackend {
+export interface HeapBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): HeapArray;
   incRef(dataId: unknown): void;
 }
 
-function heap(backend: unknown): HeapBackend {
+export function heap(backend: unknown): HeapBackend {
   return backend as HeapBackend;
 }
 

@@ -9,16 +9,11 @@
 // backend in runtime/test/heap-slicing.test.ts.
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
+import { heap, type HeapArray, type HeapBackend } from './heap-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
 type DataType = tfTypes.DataType;
-type HeapArray = Float32Array | Int32Array | Uint8Array;
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): HeapArray;
-}
 
 /** Contiguous runs shorter than this are copied element by element (a subarray costs more). */
 const MIN_SET_RUN = 16;
@@ -84,7 +79,7 @@ export function sliceKernel(tf: TF, original: KernelFunc): KernelFunc {
     const { begin, size } = args.attrs as unknown as tfTypes.SliceAttrs;
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as tfTypes.Tensor, begin, size);
     tf.slice_util.assertParamsValid(x as tfTypes.Tensor, begin_, size_);
-    return sliceAll(args.backend as HeapBackend, x, [{ begin: begin_, size: size_, shape: size_ }])[0]!;
+    return sliceAll(heap(args.backend), x, [{ begin: begin_, size: size_, shape: size_ }])[0]!;
   };
 }
 
@@ -98,7 +93,7 @@ export function unpackKernel(tf: TF, original: KernelFunc): KernelFunc {
     const outShape = x.shape.filter((_, d) => d !== a);
     const size = x.shape.map((s, d) => (d === a ? 1 : s));
     const blocks = Array.from({ length: x.shape[a]! }, (_, i) => ({ begin: x.shape.map((_, d) => (d === a ? i : 0)), size, shape: outShape }));
-    return sliceAll(args.backend as HeapBackend, x, blocks);
+    return sliceAll(heap(args.backend), x, blocks);
   };
 }
 
@@ -117,6 +112,6 @@ export function splitVKernel(tf: TF, original: KernelFunc): KernelFunc {
       start += n;
       return { begin, size, shape: size };
     });
-    return sliceAll(args.backend as HeapBackend, x, blocks);
+    return sliceAll(heap(args.backend), x, blocks);
   };
 }
