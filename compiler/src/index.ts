@@ -11,7 +11,7 @@ export * from './format.js';
 export * from './catalogue/index.js';
 export { check, type CheckResult, type CheckOptions } from './check/index.js';
 export { compile, type CompileResult } from './lower/index.js';
-export { valueToJson } from './value-json.js';
+export { valueToJson, valueToText, type ValueTextOptions } from './value-json.js';
 export { accessFor, allowedFolders, isAllowed, resolveDataPath, rootsFromEnv, ALLOW_HINT, type DataAccess, type PathVerdict } from './check/data-access.js';
 export { readCsvRows, csvDelimiter, type CsvRow, type CsvRead } from './check/csv-read.js';
 export { inspectData, requestPaths, type DataInspector, type DataRequest, type InspectedData } from './check/data-files.js';

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { check, type JsonValue } from '@regnet/compiler';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
-import { countsLine, printDiagnostics, toJson, type FileDiagnostic } from './print-diagnostics.js';
-import { absolute, expandSpecPaths, readSpec } from './read-spec.js';
-import { UsageError } from './errors.js';
+import { countsLine, printDiagnostics, toJson, type FileDiagnostic } from '../run/print-diagnostics.js';
+import { absolute, expandSpecPaths, readSpec } from '../run/read-spec.js';
+import { UsageError } from '../run/errors.js';
 
 interface CheckFlags extends DataSafetyFlags {
   format: 'text' | 'json';

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { compile, type JsonValue } from '@regnet/compiler';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { absolute, readSpec } from './read-spec.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { absolute, readSpec } from '../run/read-spec.js';
 
 export function register(program: Command): void {
   const command = program

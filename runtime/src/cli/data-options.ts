@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LIMIT_NAMES, limitsFromEnv, parseLimitValue, rootsFromEnv, type CheckOptions, type Limits } from '@regnet/compiler';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 /** What the compiler and the data loaders are given: the allowed data roots and the limits. */
 export type DataSafety = Pick<CheckOptions, 'dataRoots' | 'limits'>;

@@ -4,8 +4,8 @@ import Table from 'cli-table3';
 import { check, printCall, type JsonValue, type LayerInfo } from '@regnet/compiler';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { absolute, readSpec } from './read-spec.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { absolute, readSpec } from '../run/read-spec.js';
 
 export function formatShape(shape: number[] | undefined): string {
   return shape ? `[${shape.join(', ')}]` : '?';
