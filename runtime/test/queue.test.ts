@@ -177,7 +177,7 @@ function slowSpec(dir: string, sweep: string, epochs: number): string {
   );
 }
 
-test('kill -9 of a worker mid-trial: another worker resumes the trial from its last finished epoch; a bad trial fails once', { timeout: 180_000 }, async (t) => {
+test('kill -9 of a worker mid-trial: another worker resumes the trial from its last finished epoch; Ctrl-C hands a trial back; a bad trial fails once', { timeout: 180_000 }, async (t) => {
   await withRedis(t, {}, async ({ dir, start }) => {
     const spec = slowSpec(dir, 'src: ["big.csv", "gone.csv"]', 6);
     const doomed = start(['worker', '--name', 'doomed']);
@@ -196,18 +196,25 @@ test('kill -9 of a worker mid-trial: another worker resumes the trial from its l
     assert.ok(resumed >= 1 && resumed < 6);
     await sleep(500);
     assert.ok(!alive(child), "the killed worker's trial process stopped too");
+    // Ctrl-C on a worker hands its running trial back (last finished epoch); a third worker finishes it.
+    rescuer.signal('SIGINT');
+    assert.equal(await rescuer.exited, 0, rescuer.output);
+    assert.match(rescuer.stdout, /stopping: handing back 1 running trial\(s\) at their last finished epoch/);
+    assert.match(rescuer.stdout, /src=big\.csv,rep0: handed back to the queue/);
+    const finisher = start(['worker', '--name', 'finisher']);
+    await submit.waitFor(/src=big\.csv,rep0: resumed after epoch \d on finisher/, 30_000);
     assert.equal(await submit.exited, 1, submit.output);
 
     const big = join(out, 'src=big.csv,rep0');
     assert.deepEqual(epochsOf(big), [1, 2, 3, 4, 5, 6], 'every epoch exactly once');
     const summary = JSON.parse(readFileSync(join(big, 'summary.json'), 'utf8')) as RunSummary;
-    assert.equal(summary.resumed, 1);
+    assert.ok(summary.resumed! >= 1, 'resumed at least once');
     assert.equal(summary.stop_reason, 'completed');
     assert.equal(submit.stderr.match(/src=gone\.csv,rep0: FAILED/g)?.length, 1, 'the bad trial is reported once');
     assert.match(submit.stderr, /regnetc: 1 of 2 trials did not complete/);
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     assert.match(md, /- `src=gone\.csv,rep0`: .*error RN601: data file 'gone\.csv' not found.*\(exit code 1\)/);
-    assert.equal((doomed.output + rescuer.output).match(/src=gone\.csv,rep0: started/g)?.length, 1, 'not retried');
+    assert.equal((doomed.output + rescuer.output + finisher.output).match(/src=gone\.csv,rep0: started/g)?.length, 1, 'not retried');
   });
 });
 
