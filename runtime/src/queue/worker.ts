@@ -6,7 +6,7 @@
 // mid-trial loses at most the epoch in progress: BullMQ's stalled-job check hands
 // the trial to another worker, which continues from that checkpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,10 +100,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const run = new RunDir(runFolder);
     const checkpoint = await redis.getBuffer(sweepKeys.checkpoint(data.sweep, data.index));
     if (checkpoint) unpackDir(checkpoint, runFolder, paths);
-    else {
-      rmSync(runFolder, { recursive: true, force: true });
-      mkdirSync(runFolder, { recursive: true });
-    }
+    else rmSync(runFolder, { recursive: true, force: true });
+    run.create(); // a run directory with its marker: `train --out` replaces only such a folder
     const resumeFrom = checkpoint && run.exists(RUN_FILES.ir) ? (run.readState()?.train.epoch ?? 0) : 0;
     const resume = resumeFrom > 0;
     const ir = resume ? run.readIR() : trialIR(specPath, data);
