@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { valueToText, type JsonValue } from '@regnet/compiler';
-import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
+import { RunDir, isResumable, writeFileAtomic, type RunSummary } from './run-dir.js';
 import type { SweepManifest, Trial } from './sweep-plan.js';
 
 export type TrialStatus = 'done' | 'failed' | 'missing';
@@ -13,6 +13,8 @@ export interface TrialResult {
   trial: Trial;
   status: TrialStatus;
   summary?: RunSummary;
+  /** Why a failed trial failed, when known (e.g. a queued trial's error). */
+  message?: string;
 }
 
 /** Mean and sample standard deviation (0 for a single value). */
@@ -78,15 +80,22 @@ export function readTrialResult(sweepDir: string, trial: Trial): TrialResult {
   } catch {
     summary = undefined;
   }
-  if (summary && summary.stop_reason !== 'interrupted') return { trial, status: 'done', summary };
+  if (summary && !isResumable(summary.stop_reason)) return { trial, status: 'done', summary };
   // A trial folder without a finished summary: started and then crashed or was killed.
   return { trial, status: existsSync(dir.path) ? 'failed' : 'missing', summary };
 }
 
-export function collectResults(sweepDir: string, manifest: SweepManifest, failedIds: Set<string> = new Set()): SweepResults {
-  const trials = manifest.trials.map((trial) => {
+export function collectResults(
+  sweepDir: string,
+  manifest: SweepManifest,
+  failedIds: Set<string> = new Set(),
+  messages: Record<string, string> = {},
+): SweepResults {
+  const trials = manifest.trials.map((trial): TrialResult => {
     const result = readTrialResult(sweepDir, trial);
-    return failedIds.has(trial.id) && result.status !== 'done' ? { ...result, status: 'failed' as const } : result;
+    if (result.status === 'done') return result;
+    const message = messages[trial.id];
+    return failedIds.has(trial.id) ? { ...result, status: 'failed', ...(message ? { message } : {}) } : result;
   });
   const byConfig = new Map<string, TrialResult[]>();
   for (const t of trials) byConfig.set(t.trial.config, [...(byConfig.get(t.trial.config) ?? []), t]);
@@ -205,6 +214,7 @@ export function resultsMarkdown(results: SweepResults, plots: string[] = []): st
   const failed = results.trials.filter((t) => t.status === 'failed');
   if (failed.length > 0) {
     lines.push('', `**${failed.length} trial(s) failed** (see their \`train.log\`): ${failed.map((t) => `\`${t.trial.id}\``).join(', ')}`);
+    for (const t of failed.filter((f) => f.message)) lines.push('', `- \`${t.trial.id}\`: ${t.message!.replace(/\s*\n\s*/g, ' ')}`);
   }
   for (const plot of plots) lines.push('', `![${plot}](${plot})`);
   lines.push('', 'All columns are in `results.csv`; each trial is a run directory with its own `report.html`.', '');
