@@ -157,8 +157,11 @@ function positionAt(lineStarts: number[], offset: number): { line: number; colum
 export function checkCase(text: string): { problems: string[]; hasErrors: boolean } {
   const problems: string[] = [];
   const result = compile(text, { inspectData: false });
+  // Lines end at \n, \r\n or a lone \r, as in the lexer and the LSP.
   const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) lineStarts.push(i + 1);
+  }
   const rangeProblem = (d: Diagnostic): string | undefined => {
     const { start, end } = d.range;
     if (!(start.offset >= 0 && start.offset <= end.offset && end.offset <= text.length + 1)) return `offsets ${start.offset}-${end.offset}`;
