@@ -12,10 +12,14 @@ import {
   identityKernel,
   maxPoolGradKernel,
   SUM_OF_SQUARES,
+  meanKernel,
   sumKernel,
   sumOfSquaresKernel,
   transposedPatches,
 } from './heap-kernels.js';
+import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
+import { registerLstmKernels } from './lstm-kernels.js';
+import { registerAdamKernel } from './adam-kernel.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -36,7 +40,8 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
+// Identity, Cast, GatherV2, MaxPoolGrad, Sum and Mean are JavaScript over the wasm heap (heap-kernels.ts),
+// and so are Slice, Unpack and SplitV (heap-slicing.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
   'Tile',
@@ -46,6 +51,10 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'GatherV2',
   'MaxPoolGrad',
   'Sum',
+  'Mean',
+  'Slice',
+  'Unpack',
+  'SplitV',
 ] as const;
 
 let registered = false;
@@ -157,16 +166,34 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
  * (heap-kernels.ts). The convolution form above is 2-5x slower on wasm: XNNPACK's indirect
  * convolution is inefficient with dy as a large (e.g. 28x28) filter, and it needs two transposes.
  */
+/**
+ * Patch matrices larger than PATCH_CHUNKING_FROM elements (64 MB: CIFAR-size batches; not the
+ * MNIST convnets, whose results stay bit for bit) are built PATCH_CHUNK_ELEMENTS at a time.
+ */
+const PATCH_CHUNKING_FROM = 1 << 24;
+const PATCH_CHUNK_ELEMENTS = 1 << 22;
+
 function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
     return tf.tidy(() => {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
-      const patches = own(tf, transposedPatches(backend, x, g));
-      const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
-      const dw = tf.matMul(patches, tf.reshape(dy, [rows, dy.shape[3]]));
-      return tf.reshape(dw, filterShape);
+      // Images in chunks whose patch matrix stays small: at CIFAR sizes the whole matrix is
+      // 150 MB for a batch of 128 (peak memory), written column by column (strided).
+      const [batch, outH, outW] = dy.shape;
+      const perImage = g.kh * g.kw * x.shape[3] * outH * outW;
+      const chunk = perImage * batch <= PATCH_CHUNKING_FROM ? batch : Math.max(1, Math.floor(PATCH_CHUNK_ELEMENTS / perImage));
+      let dw: Tensor | undefined;
+      for (let b0 = 0; b0 < batch; b0 += chunk) {
+        const n = Math.min(chunk, batch - b0);
+        const xs = n === batch ? x : tf.slice(x, [b0, 0, 0, 0], [n, -1, -1, -1]);
+        const dys = n === batch ? dy : tf.slice(dy, [b0, 0, 0, 0], [n, -1, -1, -1]);
+        const patches = own(tf, transposedPatches(backend, xs, g));
+        const part = tf.matMul(patches, tf.reshape(dys, [n * outH * outW, dy.shape[3]]));
+        dw = dw ? tf.add(dw, part) : part;
+      }
+      return tf.reshape(dw!, filterShape);
     });
   };
 }
@@ -413,11 +440,17 @@ export function registerWasmKernels(tf: TF): void {
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
     ['Sum', sumKernel(tf, original('Sum'))],
+    ['Mean', meanKernel(tf, original('Mean'))],
+    ['Slice', sliceKernel(tf, original('Slice'))],
+    ['Unpack', unpackKernel(tf, original('Unpack'))],
+    ['SplitV', splitVKernel(tf, original('SplitV'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);
     install(tf, BACKEND, name, func);
   }
+  registerLstmKernels(tf, BACKEND);
+  registerAdamKernel(tf, BACKEND);
   registered = true;
 }
 
@@ -428,6 +461,8 @@ export function registerCpuKernels(tf: TF): void {
   replacements.set('cpu/Conv2DBackpropFilter', conv2dBackpropFilter(tf));
   install(tf, 'cpu', 'Conv2DBackpropFilter', replacements.get('cpu/Conv2DBackpropFilter')!);
   install(tf, 'cpu', SUM_OF_SQUARES, sumOfSquaresKernel());
+  registerLstmKernels(tf, 'cpu');
+  registerAdamKernel(tf, 'cpu');
   cpuRegistered = true;
 }
 
