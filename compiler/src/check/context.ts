@@ -5,6 +5,7 @@ import { CODES, type Code } from '../codes.js';
 import type { Diagnostic, Fix } from '../diagnostics.js';
 import type { JsonValue } from '../ir.js';
 import type { SymbolRef } from '../semantic-model.js';
+import type { Engine } from '../catalogue/types.js';
 
 export interface CheckOptions {
   /** Path of the spec; data paths are resolved against its folder. */
@@ -13,6 +14,8 @@ export interface CheckOptions {
   overrides?: Record<string, JsonValue>;
   /** Read data files named by csv/idx/images/text sources (default true). */
   inspectData?: boolean;
+  /** The engine that will train the spec: constructs it cannot run are errors (RN701). Default tfjs. */
+  engine?: Engine;
 }
 
 export class CheckContext {

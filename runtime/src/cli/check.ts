@@ -1,6 +1,7 @@
 // `regnetc check FILE...`
 import type { Command } from 'commander';
-import { check, type JsonValue } from '@regnet/compiler';
+import { check, type Engine, type JsonValue } from '@regnet/compiler';
+import { engineChoice } from '../engines/torch/cli-options.js';
 import { collectOverride } from './overrides.js';
 import { countsLine, printDiagnostics, toJson, type FileDiagnostic } from './print-diagnostics.js';
 import { absolute, expandSpecPaths, readSpec } from './read-spec.js';
@@ -9,6 +10,7 @@ import { UsageError } from './errors.js';
 interface CheckFlags {
   format: 'text' | 'json';
   set?: Record<string, JsonValue>;
+  engine?: Engine;
 }
 
 export function register(program: Command): void {
@@ -18,6 +20,7 @@ export function register(program: Command): void {
     .argument('<files...>', '.regnet files (a folder stands for every .regnet file in it)')
     .option('--format <format>', 'output format: text or json', 'text')
     .option('--set <name=value>', 'override a let constant (repeatable)', collectOverride)
+    .option('--engine <name>', 'also check that the engine can run every construct (tfjs | torch)', engineChoice)
     .action((files: string[], flags: CheckFlags) => {
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format must be text or json, not '${flags.format}'`);
       const all: FileDiagnostic[] = [];
@@ -33,7 +36,7 @@ export function register(program: Command): void {
           if (flags.format === 'text') printDiagnostics(file, undefined, [d]);
           continue;
         }
-        const result = check(source, { file: absolute(file), overrides: flags.set });
+        const result = check(source, { file: absolute(file), overrides: flags.set, engine: flags.engine });
         all.push(...result.diagnostics.map((d) => ({ ...d, file })));
         if (flags.format === 'text') printDiagnostics(file, source, result.diagnostics);
       }

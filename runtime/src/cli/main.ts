@@ -12,6 +12,7 @@ import * as trainCommand from './train.js';
 import * as evalCommand from './eval.js';
 import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
+import * as exportCommand from './export.js';
 
 const COMMANDS: { register(program: Command): void }[] = [
   checkCommand,
@@ -23,6 +24,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   evalCommand,
   sweepCommand,
   reportCommand,
+  exportCommand,
 ];
 
 export function buildProgram(): Command {

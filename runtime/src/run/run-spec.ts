@@ -7,7 +7,7 @@
 // the epoch and step; none of them prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compile, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, type Engine, type GraphIR, type JsonValue } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
@@ -42,6 +42,8 @@ export interface TrainRunOptions {
   report?: boolean;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** The engine the spec is checked for (`regnetc check --engine`); default tfjs. */
+  engine?: Engine;
 }
 
 /** `runs/<spec file name without .regnet>` */
@@ -49,14 +51,14 @@ export function defaultOutDir(file: string): string {
   return join('runs', basename(file).replace(/\.regnet$/, ''));
 }
 
-interface Prepared {
+export interface Prepared {
   ir: GraphIR;
   dir: RunDir;
   saved?: SavedState;
 }
 
 /** Compiles the spec (or reads the run's IR to resume) and lays out the run directory. */
-function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
+export function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
   if (options.resume) {
     const path = options.out ?? (options.file ? defaultOutDir(options.file) : undefined);
     if (!path) throw new UsageError('--resume needs the run directory: regnetc train --resume DIR');
@@ -81,7 +83,7 @@ function prepare(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared
   }
   if (!options.file) throw new UsageError('missing the spec file: regnetc train FILE --out DIR');
   const source = readSpec(options.file);
-  const result = compile(source, { file: resolve(options.file), overrides: options.overrides });
+  const result = compile(source, { file: resolve(options.file), overrides: options.overrides, engine: options.engine });
   printDiagnostics(options.file, source, result.diagnostics, stderr);
   if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
     stderr.write(`regnetc: not training: ${options.file} ${incompleteReason(result.diagnostics)}\n`);
