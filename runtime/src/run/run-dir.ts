@@ -70,6 +70,8 @@ export interface RunSummary {
   /** Processes that trained together (torch engine). */
   world_size?: number;
   torch_version?: string;
+  /** Largest parameter difference between any process and process 0 at the end (torch, DDP). */
+  rank_max_diff?: number;
   /** Times the torch process group restarted from a checkpoint after a failure. */
   restarts?: number;
 }

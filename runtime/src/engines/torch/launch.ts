@@ -82,15 +82,47 @@ export function splitMaster(master: string): [string, number] {
   return [m[1]!, Number(m[2])];
 }
 
-/** Runs the trainer to its end; resolves with the exit code and the last lines it printed. */
-export function launch(o: LaunchOptions, port: number): Promise<{ code: number; tail: string[] }> {
+/** Time Python needs to start and import torch before it can join, on a busy machine. */
+const STARTUP_SLACK_S = 20;
+
+export interface LaunchOutcome {
+  code: number;
+  /** The last lines the trainer printed. */
+  tail: string[];
+  /** The group did not form within the join timeout (and was stopped). */
+  joinTimedOut: boolean;
+}
+
+/**
+ * Runs the trainer to its end. torchrun's own waits for a missing machine are long (minutes)
+ * and not all configurable, so the launcher bounds them: when the group has not started
+ * (rank 0's `start` event) within the join timeout plus the startup slack, every process of
+ * the launch is stopped.
+ */
+export function launch(o: LaunchOptions, port: number): Promise<LaunchOutcome> {
   const { command, args } = launchCommand(o, port);
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     // One OpenMP thread per process unless told otherwise (torchrun warns when it sets it).
     env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? String(o.threads ?? 1), PYTHONUNBUFFERED: '1' },
-    detached: false,
+    // Its own process group, so that stopping it stops torchrun's workers too.
+    detached: true,
   });
+  const stopAll = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  let started = false;
+  let joinTimedOut = false;
+  const joinTimer = setTimeout(() => {
+    if (started) return;
+    joinTimedOut = true;
+    stopAll('SIGTERM');
+    setTimeout(() => stopAll('SIGKILL'), 3000).unref();
+  }, ((o.joinTimeout ?? 120) + STARTUP_SLACK_S) * 1000);
   const tail: string[] = [];
   const keep = (line: string) => {
     tail.push(line);
@@ -105,7 +137,9 @@ export function launch(o: LaunchOptions, port: number): Promise<{ code: number; 
         if (seen.has(raw)) return;
         seen.add(raw);
         try {
-          o.onEvent?.(JSON.parse(line.slice('@regnet '.length)) as TrainerEvent);
+          const event = JSON.parse(line.slice('@regnet '.length)) as TrainerEvent;
+          if (event.event === 'start') started = true;
+          o.onEvent?.(event);
         } catch {
           keep(line);
         }
@@ -117,13 +151,14 @@ export function launch(o: LaunchOptions, port: number): Promise<{ code: number; 
   };
   read(child.stdout!, true);
   read(child.stderr!, false);
-  const stop = () => child.kill('SIGTERM');
+  const stop = () => stopAll('SIGTERM');
   process.once('SIGINT', stop);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      clearTimeout(joinTimer);
       process.off('SIGINT', stop);
-      resolve({ code: code ?? (signal ? 128 : 1), tail });
+      resolve({ code: code ?? (signal ? 128 : 1), tail, joinTimedOut });
     });
   });
 }

@@ -20,7 +20,7 @@ import { Progress, resultTable } from '../../run/progress.js';
 import { RUN_FILES, metricsOf, readJson, writeDirAtomic, type MetricValues, type RunSummary, type StopReason } from '../../run/run-dir.js';
 import { setFromTorchStateDict } from './convert-weights.js';
 import { exportTorch } from './export.js';
-import { checkTorchAvailable, launch, TorchUnavailableError, type TrainerEvent } from './launch.js';
+import { checkTorchAvailable, launch, TorchUnavailableError, type LaunchOutcome, type TrainerEvent } from './launch.js';
 import { readTensors } from './tensor-file.js';
 
 export interface TorchRunOptions extends TrainRunOptions {
@@ -46,6 +46,7 @@ interface TrainerResult {
   world_size: number;
   device: string;
   restarts: number;
+  rank_max_diff: number;
   wall_seconds: number;
 }
 
@@ -114,7 +115,7 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
       }
     };
     const port = await freePort();
-    const { code, tail } = await launch(
+    const launched = await launch(
       {
         exportDir,
         out: trainerOut,
@@ -132,13 +133,14 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
       port,
     ).finally(() => progress.stop());
 
+    const { code } = launched;
     if (options.nodeRank !== 0) {
-      if (code !== 0) return failed(stderr, code, tail, options);
+      if (code !== 0) return failed(stderr, launched, options);
       stdout.write(`node ${options.nodeRank} done; node 0 writes the run directory\n`);
       return 0;
     }
     const resultPath = join(trainerOut, 'result.json');
-    if (code !== 0 || !existsSync(resultPath)) return failed(stderr, code, tail, options);
+    if (code !== 0 || !existsSync(resultPath)) return failed(stderr, launched, options);
     const result = readJson<TrainerResult>(resultPath);
 
     // model/: the trainer's final weights, converted back to the TensorFlow.js layers format.
@@ -170,6 +172,7 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
       engine: 'torch',
       world_size: result.world_size,
       torch_version: result.torch,
+      ...(result.world_size > 1 ? { rank_max_diff: result.rank_max_diff } : {}),
       ...(result.restarts > 0 ? { restarts: result.restarts } : {}),
       seed: ir.train.seed,
       constants: ir.constants,
@@ -202,12 +205,15 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
 }
 
 /** The trainer failed: say so in one line plus the lines that explain it (no stack trace of ours). */
-function failed(stderr: NodeJS.WritableStream, code: number, tail: string[], options: TorchRunOptions): number {
-  const joinFailure = tail.some((l) => /timed out|Timed out|TimeoutError|timeout/i.test(l) && /rendezvous|store|join|wait|client/i.test(l));
-  const reason = joinFailure
-    ? `not every process joined within ${options.joinTimeout ?? 120} s (is every node's launcher started with the same --master and --nnodes?)`
-    : `the torch trainer exited with code ${code}`;
-  const relevant = tail.filter((l) => l.trim() !== '' && !l.startsWith('  File ')).slice(-8);
+function failed(stderr: NodeJS.WritableStream, launched: LaunchOutcome, options: TorchRunOptions): number {
+  const { code, tail, joinTimedOut } = launched;
+  const timeout = options.joinTimeout ?? 120;
+  const storeTimeout = tail.some((l) => /Socket Timeout|timed out|TimeoutError/i.test(l));
+  const reason =
+    joinTimedOut || storeTimeout
+      ? `not every process joined within ${timeout} s (--join-timeout): is every node's \`regnetc train\` started, with the same --master and --nnodes, and can it reach ${options.master ?? 'node 0'}?`
+      : `the torch trainer exited with code ${code}`;
+  const relevant = joinTimedOut ? [] : tail.filter((l) => l.trim() !== '' && !/^\s*(File |\^|~)/.test(l)).slice(-8);
   stderr.write(`regnetc: error: ${reason}\n${relevant.map((l) => `  | ${l}\n`).join('')}`);
   return 1;
 }

@@ -21,6 +21,7 @@ batch_size x world_size examples, and the gradient is that global batch's mean.
 """
 import argparse
 import datetime
+import faulthandler
 import json
 import math
 import os
@@ -186,6 +187,17 @@ def monitored_key(metric, has_validation):
     return metric[4:] if not has_validation and metric.startswith('val_') else metric
 
 
+def fault_injection(epoch, rank):
+    """Tests only: REGNET_TORCH_KILL=EPOCH:RANK makes that rank kill -9 itself when the epoch
+    starts, in the group's first attempt (torchrun then restarts the group)."""
+    spec = os.environ.get('REGNET_TORCH_KILL')
+    if not spec or os.environ.get('TORCHELASTIC_RESTART_COUNT', '0') != '0':
+        return
+    kill_epoch, kill_rank = (int(v) for v in spec.split(':'))
+    if (epoch, rank) == (kill_epoch, kill_rank):
+        os.kill(os.getpid(), 9)
+
+
 class Trainer:
     def __init__(self, args):
         self.ir = read_json('ir.json')
@@ -264,6 +276,17 @@ class Trainer:
             return t.cpu()
         return tensor
 
+    def rank_divergence(self):
+        """Largest |parameter difference| between any rank and rank 0 (0 when DDP kept them equal)."""
+        if self.world == 1:
+            return 0.0
+        flat = torch.cat([p.detach().reshape(-1) for p in self.model.parameters()]).to(self.device)
+        reference = flat.clone()
+        dist.broadcast(reference, src=0)
+        diff = (flat - reference).abs().max().reshape(1)
+        dist.all_reduce(diff, op=dist.ReduceOp.MAX)
+        return float(diff)
+
     def snapshot(self):
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
@@ -325,6 +348,7 @@ class Trainer:
         epoch_loop_done = False
         for e in range(first_epoch, epochs):
             epoch = e + 1
+            fault_injection(epoch, self.rank)
             started = time.perf_counter()
             # Every epoch's randomness from (seed, epoch): a restart repeats it exactly.
             order_g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
@@ -415,12 +439,14 @@ class Trainer:
             model.load_state_dict(chosen['weights'])
             result_epoch = chosen['epoch']
         test = self.evaluate(self.splits['test']) if 'test' in self.splits and history and epoch_loop_done else None
+        rank_max_diff = self.rank_divergence()
         if self.rank == 0:
             write_tensors(os.path.join(self.out, 'weights'), self.model.state_dict())
             result = {'history': history, 'result_epoch': result_epoch, 'best_epoch': ckpt.best_epoch,
                       'stop_reason': stop_reason, 'non_finite': non_finite, 'test': test,
                       'torch': torch.__version__, 'world_size': self.world, 'device': str(self.device),
-                      'restarts': restarts, 'wall_seconds': time.perf_counter() - wall_start}
+                      'restarts': restarts, 'rank_max_diff': rank_max_diff,
+                      'wall_seconds': time.perf_counter() - wall_start}
             tmp = os.path.join(self.out, f'result.json.tmp-{os.getpid()}')
             with open(tmp, 'w') as f:
                 json.dump(result, f)
@@ -428,7 +454,11 @@ class Trainer:
             self.event({'event': 'done', 'stop_reason': stop_reason})
         if self.world > 1:
             dist.barrier()
-            dist.destroy_process_group()
+            # Tearing the process group down can hang under torchrun once another rank
+            # has exited (torch 1.13, gloo); every file is written, so leave right away.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         return 0
 
 
@@ -440,6 +470,8 @@ def main(argv=None):
     p.add_argument('--join-timeout', type=float, default=float(os.environ.get('REGNET_JOIN_TIMEOUT', 120)),
                    help='seconds to wait for every rank to join (and for any collective)')
     args = p.parse_args(argv)
+    if hasattr(faulthandler, 'register'):  # `kill -USR1 PID` prints where a (stuck) process is
+        faulthandler.register(__import__('signal').SIGUSR1)
     os.makedirs(args.out, exist_ok=True)
     return Trainer(args).run()
 
