@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
 import { backendChoice, positiveInteger } from './train.js';
+import { engineChoice } from '../engines/torch/cli-options.js';
 
 interface SweepFlags {
   out?: string;
@@ -10,6 +11,7 @@ interface SweepFlags {
   epochs?: number;
   backend: string;
   set?: Record<string, JsonValue>;
+  engine: string;
 }
 
 export function register(program: Command): void {
@@ -22,6 +24,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
+    .option('--engine <name>', 'tfjs (default) | torch: the engine every trial trains on', engineChoice, 'tfjs')
     .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones.')
     .action(async (file: string, flags: SweepFlags) => {
       const { runSweep } = await import('../run/sweep-run.js');
@@ -31,6 +34,7 @@ export function register(program: Command): void {
         workers: flags.workers,
         epochs: flags.epochs,
         backend: flags.backend,
+        engine: flags.engine,
         overrides: flags.set,
       });
     });

@@ -25,6 +25,8 @@ export interface SweepOptions {
   workers?: number;
   epochs?: number;
   backend: string;
+  /** Training engine of every trial (default tfjs). */
+  engine?: string;
   overrides?: Record<string, JsonValue>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
@@ -47,6 +49,7 @@ interface TrialOutcome {
 /** The command line of one trial: the spec, its swept values as --set, its seed. */
 export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
   const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (options.engine && options.engine !== 'tfjs') args.push('--engine', options.engine);
   if (resume) args.push('--resume');
   else {
     for (const [name, value] of Object.entries({ ...(options.overrides ?? {}), ...trial.values })) {
