@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PYTHON_SOURCES } from '../src/engines/torch/export.js';
 import { REGNETC } from './torch-helpers.js';
+import { engineSupportTable } from '../src/engines/support-table.js';
 
 let root: string;
 before(() => {
@@ -79,4 +80,12 @@ train { epochs: 1 }
   const bad = regnetc(['check', 'text.regnet', '--engine', 'jax']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--engine must be one of tfjs, torch, not 'jax'/);
+});
+
+test('docs/engines.md lists every construct with its status on both engines, as the catalogue says', () => {
+  const doc = readFileSync(new URL('../../../docs/engines.md', import.meta.url), 'utf8');
+  const table = engineSupportTable();
+  assert.ok(doc.endsWith(table), 'the table at the end of docs/engines.md is engineSupportTable() (regenerate it)');
+  assert.match(table, /\| `synonym` \| augmentation \| yes \| no \(RN701\)/);
+  assert.match(table, /\| `lstm` \| layer \| yes \| yes \|/);
 });
