@@ -1,7 +1,7 @@
 // `regnetc explain NAME`: the docs catalogue entry (or a diagnostic code).
 import type { Command } from 'commander';
 import { CODES, CATALOGUE, closestNames, findEntries, renderPlain } from '@regnet/compiler';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export function register(program: Command): void {
   program

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compile, type JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { readSpec } from './read-spec.js';
-import { UsageError } from './errors.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { readSpec } from '../run/read-spec.js';
+import { UsageError } from '../run/errors.js';
 
 interface ExportFlags {
   torch?: boolean;

@@ -2,7 +2,8 @@
 // train import TensorFlow.js lazily so that `check` and friends start fast.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
+import { diagnosticPrinting } from '../run/print-diagnostics.js';
 import * as checkCommand from './check.js';
 import * as compileCommand from './compile.js';
 import * as fmtCommand from './fmt.js';
@@ -13,6 +14,9 @@ import * as evalCommand from './eval.js';
 import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
 import * as exportCommand from './export.js';
+import * as workerCommand from './worker.js';
+import * as queueCommand from './queue.js';
+import { nonNegativeInteger } from './train.js';
 
 const COMMANDS: { register(program: Command): void }[] = [
   checkCommand,
@@ -25,6 +29,8 @@ const COMMANDS: { register(program: Command): void }[] = [
   sweepCommand,
   reportCommand,
   exportCommand,
+  workerCommand,
+  queueCommand,
 ];
 
 export function buildProgram(): Command {
@@ -32,8 +38,15 @@ export function buildProgram(): Command {
   const program = new Command('regnetc')
     .description('RegNet: check, format, explain, compile and train .regnet experiment specs')
     .version(version)
+    .option('--verbose', 'also print informational notes (e.g. RN901), which describe the recommended pattern')
+    .option('--max-diagnostics <n>', 'print at most N diagnostics per file (0: all)', nonNegativeInteger('--max-diagnostics'), 100)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (command) => {
+      const flags = command.opts<{ verbose?: boolean; maxDiagnostics: number }>();
+      diagnosticPrinting.verbose = Boolean(flags.verbose);
+      diagnosticPrinting.maxPerFile = flags.maxDiagnostics;
+    });
   for (const command of COMMANDS) command.register(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;

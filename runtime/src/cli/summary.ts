@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { check, printCall, type JsonValue, type LayerInfo } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { absolute, readSpec } from './read-spec.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { absolute, readSpec } from '../run/read-spec.js';
 
 export function formatShape(shape: number[] | undefined): string {
   return shape ? `[${shape.join(', ')}]` : '?';
@@ -15,12 +15,11 @@ export function formatCount(n: number | undefined): string {
 }
 
 /** Rows of the summary: nested layers (repeat/residual) indented under their block. */
-export function summaryRows(layers: LayerInfo[], depth = 0): string[][] {
-  const rows: string[][] = [];
+export function summaryRows(layers: LayerInfo[], depth = 0, rows: string[][] = []): string[][] {
   for (const info of layers) {
     const label = '  '.repeat(depth) + printCall(info.layer.call) + (info.layer.alias ? ` as ${info.layer.alias.name}` : '');
     rows.push([label, formatShape(info.outputShape), formatCount(info.params)]);
-    rows.push(...summaryRows(info.children, depth + 1));
+    summaryRows(info.children, depth + 1, rows); // appends: no push(...rows) of unbounded length
   }
   return rows;
 }
@@ -39,7 +38,8 @@ export function register(program: Command): void {
       const table = new Table({ head: ['Layer', 'Output shape', 'Params'], style: { head: [], border: [] },
         chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, colAligns: ['left', 'left', 'right'] });
       const input = model.data?.inputShape;
-      table.push(['input', formatShape(input), '0'], ...summaryRows(model.layers));
+      table.push(['input', formatShape(input), '0']);
+      for (const row of summaryRows(model.layers)) table.push(row);
       process.stdout.write(table.toString() + '\n');
       process.stdout.write(`Total params: ${formatCount(model.totalParams)}\n`);
       process.exitCode = result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Engine, JsonValue } from '@regnet/compiler';
 import { addTorchOptions, engineChoice, type TorchFlags } from '../engines/torch/cli-options.js';
 import { collectOverride } from './overrides.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export interface TrainFlags {
   out?: string;
@@ -25,6 +25,14 @@ export function positiveInteger(name: string) {
   return (text: string): number => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, not '${text}'`);
+    return n;
+  };
+}
+
+export function nonNegativeInteger(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be 0 or a positive integer, not '${text}'`);
     return n;
   };
 }

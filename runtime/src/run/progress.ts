@@ -134,5 +134,17 @@ export function resultTable(summary: RunSummary): string {
     const test = summary.test;
     table.push(['test', ...columns.map((k) => (k.startsWith('val_') ? formatNumber(test[k.slice(4)], k) : '-'))]);
   }
+  if (summary.test_mc) {
+    // Monte Carlo dropout (mc_samples): the averaged passes, then one pass with its spread across passes.
+    const mc = summary.test_mc;
+    const cell = (k: string, prefix: string, spread: boolean) => {
+      if (!k.startsWith('val_')) return '-';
+      const key = k.slice(4);
+      const value = formatNumber(mc[`${prefix}${key}`], k);
+      return spread && mc[`${key}_std`] !== undefined ? `${value} ± ${formatNumber(mc[`${key}_std`], k)}` : value;
+    };
+    table.push([`test, MC average of ${mc.samples}`, ...columns.map((k) => cell(k, '', false))]);
+    table.push(['test, one MC pass', ...columns.map((k) => cell(k, 'pass_', true))]);
+  }
   return table.toString();
 }

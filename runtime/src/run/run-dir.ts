@@ -53,6 +53,8 @@ export interface RunSummary {
   final?: MetricValues;
   /** Test-set metrics of model/'s weights, when the spec has a `test` source. */
   test?: MetricValues;
+  /** Monte Carlo dropout on the test set (`mc_samples`): the averaged prediction's metrics, `pass_*` means and `*_std` spreads over the passes. */
+  test_mc?: MetricValues;
   stop_reason: StopReason;
   non_finite?: { epoch: number; step: number };
   backend: string;

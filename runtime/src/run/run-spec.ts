@@ -18,9 +18,10 @@ import { makeAugmenter } from '../data/augment/index.js';
 import { buildModel } from '../model/build.js';
 import { ModelFileError, loadModel, saveModel } from '../model/io.js';
 import { evaluate, train, type LoopCallbacks, type LoopState } from '../train/loop.js';
-import { printDiagnostics } from '../cli/print-diagnostics.js';
-import { readSpec } from '../cli/read-spec.js';
-import { UsageError } from '../cli/errors.js';
+import { evaluateMonteCarlo, monteCarloValues } from '../train/mc-dropout.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { readSpec } from './read-spec.js';
+import { UsageError } from './errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { Progress, resultTable } from './progress.js';
@@ -45,6 +46,13 @@ export interface TrainRunOptions {
   /** The engine the spec is checked for (`regnetc check --engine`); default tfjs. */
   engine?: Engine;
 }
+
+/**
+ * Called after each epoch's state is saved (metrics.jsonl, state/), before the next
+ * epoch starts. A queue worker's trial child sets it to ship the checkpoint away;
+ * training waits for it, so a killed worker loses at most the epoch in progress.
+ */
+export const trainingHooks: { epochSaved?: (record: EpochRecord) => Promise<void> } = {};
 
 /** `runs/<spec file name without .regnet>` */
 export function defaultOutDir(file: string): string {
@@ -194,6 +202,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
         resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
         model_epoch: modelEpoch,
       });
+      await trainingHooks.epochSaved?.(record);
     },
   };
 
@@ -234,8 +243,10 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
   }
 
   let test: MetricValues | undefined;
+  let testMc: MetricValues | undefined;
   if (data.test && result.stopReason !== 'interrupted' && history.length > 0) {
     test = evaluate(tf, model, data.test, ir.train, data.classes);
+    if (ir.train.mcSamples) testMc = monteCarloValues(evaluateMonteCarlo(tf, model, data.test, ir.train, ir.train.mcSamples, data.classes));
   }
 
   const bestRecord = history.find((r) => r.epoch === result.bestEpoch);
@@ -252,6 +263,7 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
     best: bestRecord ? { epoch: bestRecord.epoch, ...metricsOf(bestRecord) } : undefined,
     final: finalRecord ? { epoch: finalRecord.epoch, ...metricsOf(finalRecord) } : undefined,
     test,
+    ...(testMc ? { test_mc: testMc } : {}),
     stop_reason: result.stopReason,
     non_finite: result.nonFinite,
     backend,

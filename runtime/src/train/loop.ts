@@ -374,7 +374,7 @@ function identity(n: number): Int32Array {
 }
 
 /** Shape of one example's output (no batch dimension). */
-function outputShape(model: tfTypes.LayersModel): number[] {
+export function outputShape(model: tfTypes.LayersModel): number[] {
   const shape = model.outputs[0]!.shape.slice(1);
   if (shape.some((d) => d === null)) throw new Error(`the model's output shape [${shape.join(', ')}] is not fully known`);
   return shape as number[];

@@ -3,7 +3,7 @@
 // modules load only when a torch run starts.
 import type { Command } from 'commander';
 import { ENGINES, type Engine } from '@regnet/compiler';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../run/errors.js';
 
 export interface TorchFlags {
   engine: Engine;

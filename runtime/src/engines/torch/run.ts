@@ -14,7 +14,7 @@ import { loadData } from '../../data/load.js';
 import { buildModel } from '../../model/build.js';
 import { saveModel } from '../../model/io.js';
 import { Random } from '../../random.js';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../run/errors.js';
 import { prepare, type TrainRunOptions } from '../../run/run-spec.js';
 import { Progress, resultTable } from '../../run/progress.js';
 import { RUN_FILES, metricsOf, readJson, writeDirAtomic, type MetricValues, type RunSummary, type StopReason } from '../../run/run-dir.js';
