@@ -31,6 +31,9 @@ const CASES: Record<string, { model?: string; train: string }> = {
   adamw_clip_norm: { train: 'optimizer: adamw(lr: 0.01, weight_decay: 0.1)\n clip: norm(0.05)' },
   sgd_clip_value_cosine: { train: 'optimizer: sgd(lr: 0.5)\n clip: value(0.01)\n schedule: cosine(warmup: 1)' },
   adam_l1_l2_smoothing: { train: 'optimizer: adam(lr: 0.01)\n regularizer: l1_l2(0.001, 0.01)\n loss: crossentropy(label_smoothing: 0.1)' },
+  early_stopping_restore_best: {
+    train: 'optimizer: sgd(lr: 3.0, momentum: 0.9)\n epochs: 5\n checkpoint: last\n early_stopping { patience: 1\n restore_best: true }',
+  },
   batchnorm_adam: { model: 'model m { dense(8, bias: false) batchnorm dense(2) }', train: 'optimizer: adam(lr: 0.01)' },
 };
 
@@ -39,7 +42,7 @@ function spec(c: { model?: string; train: string }): string {
 data { source: playground(circle, n: 96)
   validation: 0
   shuffle: false }
-train { epochs: 2
+train { ${c.train.includes('epochs:') ? '' : 'epochs: 2'}
   batch_size: 16
   metrics: [accuracy]
   ${c.train} }`;
@@ -76,6 +79,9 @@ test('training steps: the torch engine matches the tfjs engine within 1e-4 for e
       got.getWeights().forEach((w, i) => assertClose(w.dataSync(), want.weights[i]!, `${name} weight ${i}`, 1e-4, 1e-4));
       const history = readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { loss: number });
       assertClose(history.map((r) => r.loss), want.losses, `${name} epoch losses`, 1e-4, 1e-4);
+      if (name === 'early_stopping_restore_best') {
+        assert.ok(history.length < 5, `${name}: stopped early (after ${history.length} epochs)`);
+      }
       got.dispose();
     }
   } finally {

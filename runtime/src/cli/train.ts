@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Engine, JsonValue } from '@regnet/compiler';
-import { addTorchOptions, engineChoice, type TorchFlags } from '../engines/torch/cli-options.js';
+import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, runTorchCommand, type TorchFlags } from '../engines/torch/cli-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
 
@@ -80,10 +80,10 @@ export function register(program: Command): void {
       }
       if (!file && !resume) throw new UsageError('missing the spec file: regnetc train FILE [--out DIR]');
       if (flags.engine === 'torch') {
-        const { runTorchCommand } = await import('../engines/torch/cli-options.js');
         process.exitCode = await runTorchCommand(file, out, resume, flags);
         return;
       }
+      refuseTorchOnlyFlags(flags);
       const { runTraining } = await import('../run/run-spec.js');
       process.exitCode = await runTraining({
         file,

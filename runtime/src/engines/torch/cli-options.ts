@@ -65,6 +65,21 @@ export function addTorchOptions(command: Command): Command {
     .option('--threads <n>', 'torch: threads per process (default 1)', count('--threads', 1));
 }
 
+/** Torch-only flags given to the tfjs engine are a mistake worth saying, not ignoring. */
+export function refuseTorchOnlyFlags(flags: TorchFlags): void {
+  const given = [
+    flags.nproc !== 1 && '--nproc',
+    flags.nnodes !== 1 && '--nnodes',
+    flags.nodeRank !== 0 && '--node-rank',
+    flags.master !== undefined && '--master',
+    flags.device !== 'cpu' && '--device',
+    flags.maxRestarts !== 0 && '--max-restarts',
+    flags.joinTimeout !== undefined && '--join-timeout',
+    flags.threads !== undefined && '--threads',
+  ].filter(Boolean);
+  if (given.length > 0) throw new UsageError(`${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} for --engine torch (the tfjs engine trains in one process)`);
+}
+
 /** `train --engine torch`: checks the torch-only flags, then runs the engine. */
 export async function runTorchCommand(file: string | undefined, out: string | undefined, resume: boolean, flags: TorchFlags): Promise<number> {
   if (flags.nodeRank >= flags.nnodes) throw new UsageError(`--node-rank ${flags.nodeRank} must be below --nnodes ${flags.nnodes}`);

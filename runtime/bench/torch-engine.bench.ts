@@ -1,0 +1,157 @@
+// The torch engine's speed, measured side by side in one run (`npm run bench`):
+//   - epoch time of the MNIST MLP and the small convnet on `--engine torch` (the exported
+//     train.py) vs the same model hand-written in PyTorch (runtime/bench/torch_epoch.py):
+//     goal within 1.1x; each at 1 and 2 torch threads, the faster taken (shared machine);
+//   - vs the tfjs engine (`regnetc train`, wasm) on the same examples;
+//   - 2 processes (DDP, gloo, 1 thread each, batch 32 per process) vs 1 process (batch 64).
+// Epoch times are the second epoch's (the first warms up). Writes bench/results/torch-engine.json.
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile, type GraphIR } from '@regnet/compiler';
+import { initBackend } from '../src/backend/select.js';
+import { exportTorch } from '../src/engines/torch/export.js';
+import { checkTorchAvailable, pythonCommand } from '../src/engines/torch/launch.js';
+import { readTensors } from '../src/engines/torch/tensor-file.js';
+
+const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+const HAND_WRITTEN = fileURLToPath(new URL('../../bench/torch_epoch.py', import.meta.url));
+const REGNETC = fileURLToPath(new URL('../../bin/regnetc.js', import.meta.url));
+const BATCH = 64;
+const LR = 0.001;
+
+const MODELS = {
+  mlp: { layers: 'flatten dense(256, activation: relu) dense(10)', subset: 7996 },
+  convnet: {
+    layers: 'conv2d(32, activation: relu) maxpool(2) conv2d(64, activation: relu) maxpool(2) flatten dense(10)',
+    subset: 2000,
+  },
+} as const;
+type ModelName = keyof typeof MODELS;
+
+function spec(name: ModelName, batch = BATCH): string {
+  return `model ${name} { ${MODELS[name].layers} }
+data { source: mnist()
+  validation: 0
+  subset: ${MODELS[name].subset} }
+train { epochs: 2
+  batch_size: ${batch}
+  optimizer: adam(lr: ${LR})
+  metrics: [accuracy]
+  checkpoint: none }
+`;
+}
+
+function irOf(text: string): GraphIR {
+  const result = compile(text, { file: join(tmpdir(), 'bench.regnet') });
+  if (!result.ir) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
+  return result.ir;
+}
+
+function env(threads: number): NodeJS.ProcessEnv {
+  const t = String(threads);
+  return { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
+}
+
+/** The second epoch's seconds of the exported trainer (one process, or `nproc` under torchrun). */
+function engineEpoch(exportDir: string, threads: number, nproc = 1): number {
+  const out = join(exportDir, `run-${threads}-${nproc}`);
+  const trainer = [join(exportDir, 'train.py'), '--out', out, '--threads', String(threads)];
+  const args =
+    nproc === 1
+      ? trainer
+      : ['-m', 'torch.distributed.run', '--nproc_per_node', String(nproc), '--master_addr', '127.0.0.1', '--master_port', String(29400 + Math.floor(Math.random() * 500)),
+          '--redirects', '1', '--tee', '1', ...trainer];
+  const r = spawnSync(pythonCommand(), args, { encoding: 'utf8', env: env(threads), timeout: 900_000 });
+  if (r.status !== 0) throw new Error(`train.py failed: ${r.stderr}`);
+  const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+  return (JSON.parse(lines[1]!) as { seconds: number }).seconds;
+}
+
+/** The hand-written PyTorch epoch on the same examples (its own warm-up steps first). */
+function handWrittenEpoch(name: ModelName, files: { x: string; y: string; n: number }, threads: number): number {
+  const r = spawnSync(
+    pythonCommand(),
+    [HAND_WRITTEN, '--model', name, '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH), '--threads', String(threads), '--epochs', '2', '--lr', String(LR)],
+    { encoding: 'utf8', env: env(threads), timeout: 900_000 },
+  );
+  if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { epochs: { seconds: number }[] };
+  return out.epochs[1]!.seconds;
+}
+
+/** The tfjs engine's second epoch (`regnetc train`, wasm). */
+function tfjsEpoch(specFile: string, dir: string): number {
+  const r = spawnSync(process.execPath, [REGNETC, 'train', specFile, '-q', '--no-report', '--backend', 'wasm', '-o', dir], { encoding: 'utf8', timeout: 1_800_000 });
+  if (r.status !== 0) throw new Error(`regnetc train failed: ${r.stderr}`);
+  const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+  return (JSON.parse(lines[1]!) as { seconds: number }).seconds;
+}
+
+const round = (v: number, digits = 3) => +v.toFixed(digits);
+
+async function main(): Promise<void> {
+  try {
+    checkTorchAvailable();
+  } catch (error) {
+    console.log(`torch engine benchmark skipped: ${(error as Error).message}`);
+    return;
+  }
+  const { tf } = await initBackend('wasm');
+  const root = mkdtempSync(join(tmpdir(), 'regnet-torch-bench-'));
+  const results: Record<string, unknown> = {};
+  try {
+    for (const name of Object.keys(MODELS) as ModelName[]) {
+      const dir = join(root, name);
+      const specFile = join(root, `${name}.regnet`);
+      writeFileSync(specFile, spec(name));
+      await exportTorch(tf, irOf(spec(name)), dir);
+      // The same examples as raw files for the hand-written script ([n, 28, 28, 1] is [n, 1, 28, 28] for one channel).
+      const data = readTensors(join(dir, 'data'));
+      const x = data.get('train_x')!;
+      const files = { x: join(root, `${name}.f32`), y: join(root, `${name}.i32`), n: x.shape[0]! };
+      writeFileSync(files.x, x.values);
+      writeFileSync(files.y, data.get('train_y')!.values);
+
+      const engine = { 1: engineEpoch(dir, 1), 2: engineEpoch(dir, 2) };
+      const hand = { 1: handWrittenEpoch(name, files, 1), 2: handWrittenEpoch(name, files, 2) };
+      const engineBest = Math.min(engine[1], engine[2]);
+      const handBest = Math.min(hand[1], hand[2]);
+      const tfjs = tfjsEpoch(specFile, join(root, `${name}-tfjs`));
+      // 2 processes x batch 32 = the same global batch as 1 process x batch 64.
+      const ddpDir = join(root, `${name}-ddp`);
+      mkdirSync(ddpDir);
+      await exportTorch(tf, irOf(spec(name, BATCH / 2)), ddpDir);
+      const ranks2 = engineEpoch(ddpDir, 1, 2);
+      results[name] = {
+        examples: files.n,
+        batch: BATCH,
+        engine_seconds_per_epoch: { threads_1: round(engine[1]), threads_2: round(engine[2]) },
+        hand_written_seconds_per_epoch: { threads_1: round(hand[1]), threads_2: round(hand[2]) },
+        tfjs_engine_seconds_per_epoch: round(tfjs),
+        two_ranks_seconds_per_epoch: round(ranks2),
+        ratios: {
+          engine_vs_hand_written: round(engineBest / handBest, 2),
+          tfjs_engine_vs_torch_engine: round(tfjs / engineBest, 2),
+          two_ranks_vs_one_rank_1_thread: round(ranks2 / engine[1], 2),
+        },
+      };
+      console.log(`${name}: torch engine ${round(engineBest)} s/epoch, hand-written PyTorch ${round(handBest)} s (ratio ${round(engineBest / handBest, 2)}x, goal <= 1.1x); tfjs engine ${round(tfjs)} s (${round(tfjs / engineBest, 2)}x the torch engine); 2 ranks ${round(ranks2)} s vs 1 rank ${round(engine[1])} s at 1 thread (${round(ranks2 / engine[1], 2)}x)`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  mkdirSync(RESULTS, { recursive: true });
+  const out = {
+    benchmark: 'torch engine: epoch time vs hand-written PyTorch, vs the tfjs engine, 2 ranks vs 1',
+    machine: '2 cores, shared with other work; the faster of 1 and 2 torch threads; second epoch of each run',
+    torch: spawnSync(pythonCommand(), ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim(),
+    models: results,
+  };
+  writeFileSync(join(RESULTS, 'torch-engine.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('wrote bench/results/torch-engine.json');
+}
+
+await main();
