@@ -91,6 +91,8 @@ export interface LaunchOutcome {
   tail: string[];
   /** The group did not form within the join timeout (and was stopped). */
   joinTimedOut: boolean;
+  /** Stopped by Ctrl-C. */
+  interrupted: boolean;
 }
 
 /**
@@ -151,14 +153,18 @@ export function launch(o: LaunchOptions, port: number): Promise<LaunchOutcome> {
   };
   read(child.stdout!, true);
   read(child.stderr!, false);
-  const stop = () => stopAll('SIGTERM');
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    stopAll('SIGTERM');
+  };
   process.once('SIGINT', stop);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(joinTimer);
       process.off('SIGINT', stop);
-      resolve({ code: code ?? (signal ? 128 : 1), tail, joinTimedOut });
+      resolve({ code: code ?? (signal ? 128 : 1), tail, joinTimedOut, interrupted });
     });
   });
 }

@@ -17,6 +17,7 @@ import { Random } from '../../random.js';
 import { UsageError } from '../../run/errors.js';
 import { prepare, type TrainRunOptions } from '../../run/run-spec.js';
 import { Progress, resultTable } from '../../run/progress.js';
+import { EXIT_INTERRUPTED } from '../../run/exit-codes.js';
 import { RUN_FILES, metricsOf, readJson, writeDirAtomic, type MetricValues, type RunSummary, type StopReason } from '../../run/run-dir.js';
 import { setFromTorchStateDict } from './convert-weights.js';
 import { exportTorch } from './export.js';
@@ -134,6 +135,10 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
     ).finally(() => progress.stop());
 
     const { code } = launched;
+    if (launched.interrupted) {
+      stderr.write(`interrupted: metrics.jsonl keeps the ${history.length} finished epoch${history.length === 1 ? '' : 's'}; no model/ was written (train again to restart)\n`);
+      return EXIT_INTERRUPTED;
+    }
     if (options.nodeRank !== 0) {
       if (code !== 0) return failed(stderr, launched, options);
       stdout.write(`node ${options.nodeRank} done; node 0 writes the run directory\n`);

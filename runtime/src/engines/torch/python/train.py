@@ -218,13 +218,11 @@ class Trainer:
         self.smoothing = t['loss'].get('args', {}).get('label_smoothing', 0)
         self.metrics = t['metrics']
         self.classes = self.ir['data']['classes']
-        self.out_units = self.ir['nodes'][-1]['shape'][-1] if self.ir['nodes'][-1]['shape'] else 1
-        for node in self.ir['nodes']:
-            if node['id'] == self.ir['output']:
-                self.out_units = node['shape'][-1] if node['shape'] else 1
+        output_shape = next(n['shape'] for n in self.ir['nodes'] if n['id'] == self.ir['output'])
+        self.out_units = output_shape[-1] if output_shape else 1
 
         self.model = build_model(self.ir).to(self.device)
-        self.model.load_state_dict({k: v for k, v in read_tensors(os.path.join(HERE, 'initial_weights')).items()}, strict=False)
+        self.model.load_state_dict(read_tensors(os.path.join(HERE, 'initial_weights')))
         self.kernels = self.model.kernel_parameters()
         kernel_ids = {id(w) for w, _, _ in self.kernels}
         trainable = [p for p in self.model.parameters() if p.requires_grad]
@@ -345,7 +343,6 @@ class Trainer:
         self.event({'event': 'start', 'world_size': self.world, 'torch': torch.__version__, 'epochs': epochs,
                     'steps': steps, 'first_epoch': first_epoch + 1})
         wall_start = time.perf_counter()
-        epoch_loop_done = False
         for e in range(first_epoch, epochs):
             epoch = e + 1
             fault_injection(epoch, self.rank)
@@ -425,7 +422,6 @@ class Trainer:
             if stop_early:
                 stop_reason = 'early_stopping'
                 break
-        epoch_loop_done = True
 
         # Which weights the run ends with (model/): early stopping's best with restore_best,
         # else the best checkpoint with `checkpoint: best` (or after a non-finite loss), else the last.
@@ -438,7 +434,7 @@ class Trainer:
         if chosen:
             model.load_state_dict(chosen['weights'])
             result_epoch = chosen['epoch']
-        test = self.evaluate(self.splits['test']) if 'test' in self.splits and history and epoch_loop_done else None
+        test = self.evaluate(self.splits['test']) if 'test' in self.splits and history else None
         rank_max_diff = self.rank_divergence()
         if self.rank == 0:
             write_tensors(os.path.join(self.out, 'weights'), self.model.state_dict())
