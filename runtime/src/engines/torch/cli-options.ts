@@ -4,17 +4,10 @@
 import type { Command } from 'commander';
 import { ENGINES, type Engine } from '@regnet/compiler';
 import { UsageError } from '../../run/errors.js';
+import type { ProcessLayout } from './launch.js';
 
-export interface TorchFlags {
+export interface TorchFlags extends ProcessLayout {
   engine: Engine;
-  nproc: number;
-  nnodes: number;
-  nodeRank: number;
-  master?: string;
-  device: 'cpu' | 'cuda';
-  maxRestarts: number;
-  joinTimeout?: number;
-  threads?: number;
   // The train command's own flags the torch run uses.
   epochs?: number;
   quiet?: boolean;
@@ -80,6 +73,11 @@ export function refuseTorchOnlyFlags(flags: TorchFlags): void {
   if (given.length > 0) throw new UsageError(`${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} for --engine torch (the tfjs engine trains in one process)`);
 }
 
+function layoutOf(f: ProcessLayout): ProcessLayout {
+  const { nproc, nnodes, nodeRank, master, device, maxRestarts, joinTimeout } = f;
+  return { nproc, nnodes, nodeRank, master, device, maxRestarts, joinTimeout };
+}
+
 /** `train --engine torch`: checks the torch-only flags, then runs the engine. */
 export async function runTorchCommand(file: string | undefined, out: string | undefined, resume: boolean, flags: TorchFlags): Promise<number> {
   if (flags.nodeRank >= flags.nnodes) throw new UsageError(`--node-rank ${flags.nodeRank} must be below --nnodes ${flags.nnodes}`);
@@ -95,13 +93,7 @@ export async function runTorchCommand(file: string | undefined, out: string | un
     overrides: flags.set,
     seed: flags.seed,
     report: flags.report,
-    nproc: flags.nproc,
-    nnodes: flags.nnodes,
-    nodeRank: flags.nodeRank,
-    master: flags.master,
-    device: flags.device,
-    maxRestarts: flags.maxRestarts,
-    joinTimeout: flags.joinTimeout,
+    ...layoutOf(flags),
     threads: flags.threads ?? 1,
   });
 }

@@ -32,10 +32,8 @@ export function checkTorchAvailable(python = pythonCommand()): void {
   if (probe.status !== 0) throw new TorchUnavailableError(`${python} failed (${probe.stderr.trim() || `exit ${probe.status}`}); ${INSTALL_HINT}`);
 }
 
-export interface LaunchOptions {
-  exportDir: string;
-  /** The trainer's --out folder. */
-  out: string;
+/** How many processes, where and on what: the torch-only options of `regnetc train`. */
+export interface ProcessLayout {
   /** Processes on this machine. */
   nproc: number;
   nnodes: number;
@@ -47,6 +45,12 @@ export interface LaunchOptions {
   /** Seconds to wait for every rank (default 120). */
   joinTimeout?: number;
   threads?: number;
+}
+
+export interface LaunchOptions extends ProcessLayout {
+  exportDir: string;
+  /** The trainer's --out folder. */
+  out: string;
   python?: string;
   onEvent?(event: TrainerEvent): void;
   /** Lines of the trainer's output that are not events. */

@@ -21,19 +21,10 @@ import { EXIT_INTERRUPTED } from '../../run/exit-codes.js';
 import { RUN_FILES, metricsOf, readJson, writeDirAtomic, type MetricValues, type RunSummary, type StopReason } from '../../run/run-dir.js';
 import { setFromTorchStateDict } from './convert-weights.js';
 import { exportTorch } from './export.js';
-import { checkTorchAvailable, launch, TorchUnavailableError, type LaunchOutcome, type TrainerEvent } from './launch.js';
+import { checkTorchAvailable, launch, TorchUnavailableError, type LaunchOutcome, type ProcessLayout, type TrainerEvent } from './launch.js';
 import { readTensors } from './tensor-file.js';
 
-export interface TorchRunOptions extends TrainRunOptions {
-  nproc: number;
-  nnodes: number;
-  nodeRank: number;
-  master?: string;
-  device: 'cpu' | 'cuda';
-  maxRestarts: number;
-  joinTimeout?: number;
-  threads?: number;
-}
+export interface TorchRunOptions extends TrainRunOptions, ProcessLayout {}
 
 /** result.json, written by the trainer's rank 0. */
 interface TrainerResult {
@@ -117,20 +108,7 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
     };
     const port = await freePort();
     const launched = await launch(
-      {
-        exportDir,
-        out: trainerOut,
-        nproc: options.nproc,
-        nnodes: options.nnodes,
-        nodeRank: options.nodeRank,
-        master: options.master,
-        device: options.device,
-        maxRestarts: options.maxRestarts,
-        joinTimeout: options.joinTimeout,
-        threads: options.threads,
-        onEvent,
-        onLine: (line) => progress.line(line),
-      },
+      { ...options, exportDir, out: trainerOut, onEvent, onLine: (line) => progress.line(line) },
       port,
     ).finally(() => progress.stop());
 
