@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Engine, JsonValue } from '@regnet/compiler';
-import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, runTorchCommand, type TorchFlags } from '../engines/torch/cli-options.js';
+import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, torchRunOptions, type TorchFlags } from '../engines/torch/cli-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
 
@@ -80,7 +80,8 @@ export function register(program: Command): void {
       }
       if (!file && !resume) throw new UsageError('missing the spec file: regnetc train FILE [--out DIR]');
       if (flags.engine === 'torch') {
-        process.exitCode = await runTorchCommand(file, out, resume, flags);
+        const { runTorchTraining } = await import('../engines/torch/run.js');
+        process.exitCode = await runTorchTraining(torchRunOptions(file, out, resume, flags));
         return;
       }
       refuseTorchOnlyFlags(flags);

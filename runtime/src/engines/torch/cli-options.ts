@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ENGINES, type Engine } from '@regnet/compiler';
 import { UsageError } from '../../run/errors.js';
 import type { ProcessLayout } from './launch.js';
+import type { TorchRunOptions } from './run.js';
 
 export interface TorchFlags extends ProcessLayout {
   engine: Engine;
@@ -78,12 +79,15 @@ function layoutOf(f: ProcessLayout): ProcessLayout {
   return { nproc, nnodes, nodeRank, master, device, maxRestarts, joinTimeout };
 }
 
-/** `train --engine torch`: checks the torch-only flags, then runs the engine. */
-export async function runTorchCommand(file: string | undefined, out: string | undefined, resume: boolean, flags: TorchFlags): Promise<number> {
+/**
+ * `train --engine torch`: checks the torch-only flags and gives the run's options. (The
+ * caller imports run.js itself: this module is bundled into the CLI, where a relative
+ * dynamic import would resolve from the bundle's folder.)
+ */
+export function torchRunOptions(file: string | undefined, out: string | undefined, resume: boolean, flags: TorchFlags): TorchRunOptions {
   if (flags.nodeRank >= flags.nnodes) throw new UsageError(`--node-rank ${flags.nodeRank} must be below --nnodes ${flags.nnodes}`);
   if (flags.nnodes > 1 && !flags.master) throw new UsageError('--nnodes > 1 needs --master HOST:PORT (node 0\'s address, the same on every machine)');
-  const { runTorchTraining } = await import('./run.js');
-  return runTorchTraining({
+  return {
     file,
     out,
     resume,
@@ -95,5 +99,5 @@ export async function runTorchCommand(file: string | undefined, out: string | un
     report: flags.report,
     ...layoutOf(flags),
     threads: flags.threads ?? 1,
-  });
+  };
 }
