@@ -346,7 +346,7 @@ class Trainer:
         for e in range(first_epoch, epochs):
             epoch = e + 1
             fault_injection(epoch, self.rank)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             # Every epoch's randomness from (seed, epoch): a restart repeats it exactly.
             order_g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
             aug_g = torch.Generator().manual_seed(seed * 1_000_003 + epoch * 7919 + 104729 * (self.rank + 1))
@@ -418,7 +418,7 @@ class Trainer:
             self.save_checkpoint({'epoch': epoch, 'history': history, 'checkpoint_monitor': ckpt.state(),
                                   'early_stopping': stopper.state() if stopper else None, 'best': best_snap,
                                   'early_stopping_best': es_snap, 'restarts': restarts})
-            self.event({'event': 'epoch', 'record': record, 'epochs': epochs})
+            self.event({'event': 'epoch', 'record': record, 'epochs': epochs, 'cpu_seconds': time.process_time() - cpu_started})
             if stop_early:
                 stop_reason = 'early_stopping'
                 break
