@@ -6,9 +6,10 @@
 //   npm run examples:regen -- --cheap           only the sweeps CI re-runs (examples/course.mjs)
 //   npm run examples:regen -- --readmes         only rewrite README numbers from the committed results
 //
-// Each sweep runs into runs/examples/<example>/<spec>/ (re-running skips finished trials;
-// --fresh starts over), then results.csv, results.md and plots/ are copied into the
-// example's results folder; comparisons are drawn with `regnetc report A B --out`.
+// Each sweep runs afresh into runs/examples/<example>/<spec>/ (--resume keeps the trials
+// finished there: only for continuing an interrupted regeneration with unchanged code and
+// specs), then results.csv, results.md and plots/ are copied into the example's results
+// folder; comparisons are drawn with `regnetc report A B --out`.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,9 +22,9 @@ const REGNETC = join(REPO, 'runtime', 'bin', 'regnetc.js');
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const only = args.filter((a) => !a.startsWith('--'));
-const unknown = [...flags].filter((f) => !['--cheap', '--readmes', '--fresh'].includes(f));
+const unknown = [...flags].filter((f) => !['--cheap', '--readmes', '--resume'].includes(f));
 if (unknown.length > 0) {
-  console.error(`regen-examples: unknown option ${unknown.join(', ')} (--cheap, --readmes, --fresh)`);
+  console.error(`regen-examples: unknown option ${unknown.join(', ')} (--cheap, --readmes, --resume)`);
   process.exit(2);
 }
 
@@ -56,7 +57,7 @@ function regenerate(example) {
   for (const sweep of example.sweeps) {
     if (flags.has('--cheap') && !sweep.cheap) continue;
     const out = runDir(example, sweep.spec);
-    if (flags.has('--fresh')) rmSync(join(REPO, out), { recursive: true, force: true });
+    if (!flags.has('--resume')) rmSync(join(REPO, out), { recursive: true, force: true });
     regnetc(['sweep', join(folder, sweep.spec), '--out', out, '--backend', 'wasm']);
     const dest = join(folder, sweep.results);
     copyResults(out, dest);

@@ -2,7 +2,7 @@
 // train import TensorFlow.js lazily so that `check` and friends start fast.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { UsageError } from '../run/errors.js';
+import { UsageError, fsErrorLine } from '../run/errors.js';
 import { diagnosticPrinting } from '../run/print-diagnostics.js';
 import * as checkCommand from './check.js';
 import * as compileCommand from './compile.js';
@@ -62,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof UsageError) {
       process.stderr.write(`regnetc: error: ${error.message}\n`);
+      return 1;
+    }
+    const fsError = fsErrorLine(error);
+    if (fsError) {
+      process.stderr.write(`regnetc: error: ${fsError}\n`);
       return 1;
     }
     process.stderr.write(`regnetc: internal error: ${(error as Error).message}\n(please report this with the spec that caused it; set REGNET_DEBUG=1 for a stack trace)\n`);

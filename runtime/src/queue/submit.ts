@@ -12,6 +12,7 @@ import { compile, type GraphIR } from '@regnet/compiler';
 import { formatNumber } from '../run/progress.js';
 import { finishSweep, prepareSweep, reportTrialEnd, sweepHeadline, type PreparedSweep, type SweepOptions } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
+import { catchInterrupts } from '../run/interrupt.js';
 import { PREFIX, SWEEPS_QUEUE, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys, type QueueTarget } from './connection.js';
 import { bundleDigest, collectBundle, uploadBundle } from './bundle.js';
 import { SPEC_FOLDER, fromPlaceholders, trialPaths, unpackDir } from './run-pack.js';
@@ -174,15 +175,9 @@ async function collect(
     if (packed) unpackDir(packed, dir, trialPaths(specFolder, resolve(dir)));
   };
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    nudge();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupts = catchInterrupts(nudge);
   try {
-    while (outstanding.size > 0 && !interrupted) {
+    while (outstanding.size > 0 && !interrupts.requested) {
       for (const jobId of [...outstanding]) {
         const state = await queue.getJobState(jobId);
         if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
@@ -201,7 +196,7 @@ async function collect(
           if (failure) messages[trial.id] = failure;
         }
       }
-      if (outstanding.size === 0 || interrupted) break;
+      if (outstanding.size === 0 || interrupts.requested) break;
       // Events wake us early; the poll is the safety net (events can be missed while Redis is away).
       await new Promise<void>((resolveWait) => {
         wake = resolveWait;
@@ -210,9 +205,9 @@ async function collect(
       wake = undefined;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupts.dispose();
   }
-  if (interrupted) {
+  if (interrupts.requested) {
     stdout.write(
       `interrupt: ${outstanding.size} trial(s) keep running on the workers; re-attach with:\n  ${reattachCommand(options, sweep.sweepDir, target)}\n`,
     );

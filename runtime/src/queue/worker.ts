@@ -6,7 +6,7 @@
 // mid-trial loses at most the epoch in progress: BullMQ's stalled-job check hands
 // the trial to another worker, which continues from that checkpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { compile, type GraphIR } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
-import { trialArgs } from '../run/sweep-run.js';
+import { TRIAL_NODE_FLAGS, trialArgs } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
@@ -100,10 +100,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const run = new RunDir(runFolder);
     const checkpoint = await redis.getBuffer(sweepKeys.checkpoint(data.sweep, data.index));
     if (checkpoint) unpackDir(checkpoint, runFolder, paths);
-    else {
-      rmSync(runFolder, { recursive: true, force: true });
-      mkdirSync(runFolder, { recursive: true });
-    }
+    else rmSync(runFolder, { recursive: true, force: true });
+    run.create(); // a run directory with its marker: `train --out` replaces only such a folder
     const resumeFrom = checkpoint && run.exists(RUN_FILES.ir) ? (run.readState()?.train.epoch ?? 0) : 0;
     const resume = resumeFrom > 0;
     const ir = resume ? run.readIR() : trialIR(specPath, data);
@@ -121,7 +119,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const env = { ...process.env };
     delete env.REGNET_QUEUE; // the child needs no queue, and no password
     const started = performance.now();
-    const child = spawn(process.execPath, ['--max-semi-space-size=32', TRIAL_CHILD], {
+    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, TRIAL_CHILD], {
       detached: true, // its own process group: killed as a whole when the worker exits
       stdio: ['ignore', fd, fd, 'ipc'],
       env,

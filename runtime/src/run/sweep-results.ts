@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { valueToText, type JsonValue } from '@regnet/compiler';
-import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
+import { RunDir, isResumable, writeFileAtomic, type RunSummary } from './run-dir.js';
 import type { SweepManifest, Trial } from './sweep-plan.js';
 
 export type TrialStatus = 'done' | 'failed' | 'missing';
@@ -80,7 +80,7 @@ export function readTrialResult(sweepDir: string, trial: Trial): TrialResult {
   } catch {
     summary = undefined;
   }
-  if (summary && summary.stop_reason !== 'interrupted') return { trial, status: 'done', summary };
+  if (summary && !isResumable(summary.stop_reason)) return { trial, status: 'done', summary };
   // A trial folder without a finished summary: started and then crashed or was killed.
   return { trial, status: existsSync(dir.path) ? 'failed' : 'missing', summary };
 }

@@ -15,7 +15,7 @@ import { buildModel } from '../../model/build.js';
 import { saveModel } from '../../model/io.js';
 import { Random } from '../../random.js';
 import { UsageError } from '../../run/errors.js';
-import { prepare, type TrainRunOptions } from '../../run/run-spec.js';
+import { prepareFresh, type TrainRunOptions } from '../../run/run-spec.js';
 import { Progress, resultTable } from '../../run/progress.js';
 import { EXIT_INTERRUPTED } from '../../run/exit-codes.js';
 import { RUN_FILES, metricsOf, readJson, writeDirAtomic, type MetricValues, type RunSummary, type StopReason } from '../../run/run-dir.js';
@@ -64,7 +64,7 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
     throw error;
   }
   const startedAt = new Date();
-  const prepared = prepare({ ...options, engine: 'torch' }, stderr);
+  const prepared = prepareFresh({ ...options, engine: 'torch' }, stderr);
   if (typeof prepared === 'number') return prepared;
   const { ir, dir } = prepared;
 
