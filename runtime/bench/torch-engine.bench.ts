@@ -85,7 +85,7 @@ function engineEpoch(exportDir: string, threads: number, nproc = 1): EpochTime {
 function handWrittenEpoch(name: ModelName, files: { x: string; y: string; n: number }, threads: number): EpochTime {
   const r = spawnSync(
     pythonCommand(),
-    [HAND_WRITTEN, '--model', name, '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH), '--threads', String(threads), '--epochs', '2', '--lr', String(LR)],
+    [HAND_WRITTEN, '--model', name, '--shape', '28,28,1', '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH), '--threads', String(threads), '--epochs', '2', '--lr', String(LR)],
     { encoding: 'utf8', env: env(threads), timeout: 900_000 },
   );
   if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.stderr}`);
