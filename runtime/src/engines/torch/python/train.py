@@ -301,6 +301,8 @@ class Trainer:
         path = os.path.join(self.out, 'checkpoint.pt')
         holder = [None]
         if self.rank == 0 and os.path.exists(path):
+            # The trainer's own file in its --out folder (torch 1.13's weights_only loader
+            # cannot read optimizer state): only point --out at folders this trainer made.
             holder[0] = torch.load(path, map_location='cpu')
         if self.world > 1:
             dist.broadcast_object_list(holder, src=0)
