@@ -139,7 +139,7 @@ class Flatten(nn.Module):
         # Channels-last order (a single channel needs no reordering).
         if x.dim() > 2 and x.shape[1] != 1:
             x = to_channels_last(x)
-        return x.reshape(x.shape[0], -1)
+        return x.flatten(1)
 
 
 class Reshape(nn.Module):

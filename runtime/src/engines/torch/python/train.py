@@ -17,7 +17,8 @@ The arithmetic is the TensorFlow.js engine's (which is PyTorch's): decoupled wei
 on kernels, l1/l2 penalties lambda1*sum|w| + lambda2/2*sum w^2 on kernels, clip_grad_norm_ /
 clip_grad_value_, the per-step learning-rate schedules, label smoothing, Keras' early
 stopping rules. Under DDP `batch_size` is per process: one step takes
-batch_size x world_size examples, and the gradient is that global batch's mean.
+batch_size x world_size examples (rank r gets every world_size-th of them, from the r-th),
+and the gradient is that global batch's mean.
 """
 import argparse
 import datetime
@@ -360,7 +361,8 @@ class Trainer:
             self.net.train()
             for s in range(steps):
                 batch = order[s * global_b:(s + 1) * global_b]
-                idx = batch[self.rank * local_b:(self.rank + 1) * local_b]
+                # Every world-th example: a short last batch is shared evenly by the ranks.
+                idx = batch[self.rank::self.world]
                 x, y = train.x[idx], self.targets(train.y[idx])
                 if self.ir['data']['augment']:
                     x, y = augment(self.ir['data']['augment'], x, y, aug_g)
