@@ -3,7 +3,8 @@
 //     train.py) vs the same model hand-written in PyTorch (runtime/bench/torch_epoch.py):
 //     goal within 1.1x; each at 1 and 2 torch threads, the faster taken (shared machine);
 //   - vs the tfjs engine (`regnetc train`, wasm) on the same examples;
-//   - 2 processes (DDP, gloo, 1 thread each, batch 32 per process) vs 1 process (batch 64).
+//   - 2 processes (DDP, gloo, 1 thread each, half the batch per process) vs 1 process.
+// The workloads are bench/mlp.regnet and bench/convnet.regnet.
 // Epoch times are the second epoch's (the first warms up). Writes bench/results/torch-engine.json.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -19,35 +20,19 @@ import { readTensors } from '../src/engines/torch/tensor-file.js';
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
 const HAND_WRITTEN = fileURLToPath(new URL('../../bench/torch_epoch.py', import.meta.url));
 const REGNETC = fileURLToPath(new URL('../../bin/regnetc.js', import.meta.url));
-const BATCH = 64;
-const LR = 0.001;
+/** The speed workloads (bench/*.regnet), which runtime/bench/torch_epoch.py writes by hand in PyTorch. */
+const WORKLOADS = fileURLToPath(new URL('../../../bench/', import.meta.url));
+const MODELS = ['mlp', 'convnet'] as const;
+type ModelName = (typeof MODELS)[number];
 
-const MODELS = {
-  mlp: { layers: 'flatten dense(256, activation: relu) dense(10)', subset: 7996 },
-  convnet: {
-    layers: 'conv2d(32, activation: relu) maxpool(2) conv2d(64, activation: relu) maxpool(2) flatten dense(10)',
-    subset: 2000,
-  },
-} as const;
-type ModelName = keyof typeof MODELS;
-
-function spec(name: ModelName, batch = BATCH): string {
-  return `model ${name} { ${MODELS[name].layers} }
-data { source: mnist()
-  validation: 0
-  subset: ${MODELS[name].subset} }
-train { epochs: 2
-  batch_size: ${batch}
-  optimizer: adam(lr: ${LR})
-  metrics: [accuracy]
-  checkpoint: none }
-`;
-}
-
-function irOf(text: string): GraphIR {
-  const result = compile(text, { file: join(tmpdir(), 'bench.regnet') });
+/** The workload's IR, trained for 2 epochs (the first warms up), with `batch` examples per process. */
+function workload(name: ModelName, batch?: number): { ir: GraphIR; file: string } {
+  const file = join(WORKLOADS, `${name}.regnet`);
+  const result = compile(readFileSync(file, 'utf8'), { file });
   if (!result.ir) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
-  return result.ir;
+  result.ir.train.epochs = 2;
+  if (batch !== undefined) result.ir.train.batchSize = batch;
+  return { ir: result.ir, file };
 }
 
 function env(threads: number): NodeJS.ProcessEnv {
@@ -82,10 +67,10 @@ function engineEpoch(exportDir: string, threads: number, nproc = 1): EpochTime {
 }
 
 /** The hand-written PyTorch epoch on the same examples (its own warm-up steps first). */
-function handWrittenEpoch(name: ModelName, files: { x: string; y: string; n: number }, threads: number): EpochTime {
+function handWrittenEpoch(name: ModelName, files: { x: string; y: string; n: number }, batch: number, threads: number): EpochTime {
   const r = spawnSync(
     pythonCommand(),
-    [HAND_WRITTEN, '--model', name, '--shape', '28,28,1', '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH), '--threads', String(threads), '--epochs', '2', '--lr', String(LR)],
+    [HAND_WRITTEN, '--model', name, '--shape', '28,28,1', '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(batch), '--threads', String(threads), '--epochs', '2'],
     { encoding: 'utf8', env: env(threads), timeout: 900_000 },
   );
   if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.stderr}`);
@@ -95,7 +80,7 @@ function handWrittenEpoch(name: ModelName, files: { x: string; y: string; n: num
 
 /** The tfjs engine's second epoch (`regnetc train`, wasm). */
 function tfjsEpoch(specFile: string, dir: string): number {
-  const r = spawnSync(process.execPath, [REGNETC, 'train', specFile, '-q', '--no-report', '--backend', 'wasm', '-o', dir], { encoding: 'utf8', timeout: 1_800_000 });
+  const r = spawnSync(process.execPath, [REGNETC, 'train', specFile, '--epochs', '2', '-q', '--no-report', '--backend', 'wasm', '-o', dir], { encoding: 'utf8', timeout: 1_800_000 });
   if (r.status !== 0) throw new Error(`regnetc train failed: ${r.stderr}`);
   const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
   return (JSON.parse(lines[1]!) as { seconds: number }).seconds;
@@ -114,12 +99,12 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'regnet-torch-bench-'));
   const results: Record<string, unknown> = {};
   try {
-    for (const name of Object.keys(MODELS) as ModelName[]) {
+    for (const name of MODELS) {
       const dir = join(root, name);
-      const specFile = join(root, `${name}.regnet`);
-      writeFileSync(specFile, spec(name));
-      await exportTorch(tf, irOf(spec(name)), dir);
-      // The same examples as raw files for the hand-written script ([n, 28, 28, 1] is [n, 1, 28, 28] for one channel).
+      const { ir, file: specFile } = workload(name);
+      const batch = ir.train.batchSize;
+      await exportTorch(tf, ir, dir);
+      // The same examples as raw files for the hand-written script.
       const data = readTensors(join(dir, 'data'));
       const x = data.get('train_x')!;
       const files = { x: join(root, `${name}.f32`), y: join(root, `${name}.i32`), n: x.shape[0]! };
@@ -127,14 +112,14 @@ async function main(): Promise<void> {
       writeFileSync(files.y, data.get('train_y')!.values);
 
       const engine = { 1: engineEpoch(dir, 1), 2: engineEpoch(dir, 2) };
-      const hand = { 1: handWrittenEpoch(name, files, 1), 2: handWrittenEpoch(name, files, 2) };
+      const hand = { 1: handWrittenEpoch(name, files, batch, 1), 2: handWrittenEpoch(name, files, batch, 2) };
       const engineBest = Math.min(engine[1].seconds, engine[2].seconds);
       const handBest = Math.min(hand[1].seconds, hand[2].seconds);
       const tfjs = tfjsEpoch(specFile, join(root, `${name}-tfjs`));
-      // 2 processes x batch 32 = the same global batch as 1 process x batch 64.
+      // 2 processes x batch B/2 = the same global batch as 1 process x batch B.
       const ddpDir = join(root, `${name}-ddp`);
       mkdirSync(ddpDir);
-      await exportTorch(tf, irOf(spec(name, BATCH / 2)), ddpDir);
+      await exportTorch(tf, workload(name, batch / 2).ir, ddpDir);
       const ranks2 = engineEpoch(ddpDir, 1, 2);
       const ratios = {
         engine_vs_hand_written_wall: round(engineBest / handBest, 2),
@@ -144,7 +129,7 @@ async function main(): Promise<void> {
       };
       results[name] = {
         examples: files.n,
-        batch: BATCH,
+        batch,
         engine: { threads_1: engine[1], threads_2: engine[2] },
         hand_written: { threads_1: hand[1], threads_2: hand[2] },
         tfjs_engine_wall_seconds: round(tfjs),

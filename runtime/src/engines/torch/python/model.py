@@ -92,7 +92,11 @@ class Conv(nn.Module):
         self.pad = spatial_padding(a, in_shape[:-1], self.kernel, self.stride)
         self.fn, self.alpha = a.get('activation', 'linear'), a.get('alpha')
         cls = nn.Conv2d if dims == 2 else nn.Conv1d
-        self.conv = cls(in_shape[-1], int(a['filters']), self.kernel, self.stride, bias=a.get('bias', True))
+        padding = 0
+        if self.pad and all(self.pad[i] == self.pad[i + 1] for i in range(0, len(self.pad), 2)):
+            # Even padding goes into the convolution itself (no padded copy of the input).
+            padding, self.pad = tuple(reversed(self.pad[::2])), None
+        self.conv = cls(in_shape[-1], int(a['filters']), self.kernel, self.stride, padding=padding, bias=a.get('bias', True))
 
     def forward(self, x):
         if self.pad:
