@@ -19,8 +19,12 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 mkdirSync(join(here, 'dist'), { recursive: true });
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, minify: true, logLevel: 'warning' };
-const serverEntry = join(dirname(require.resolve('@regnet/language-server/package.json')), 'dist', 'src', 'server.js');
+const serverDist = join(dirname(require.resolve('@regnet/language-server/package.json')), 'dist', 'src');
+// The server starts its data worker from `new URL('./data-worker.js', import.meta.url)`:
+// in the CommonJS bundle that is the file next to dist/server.js.
+const importMetaUrl = { define: { 'import.meta.url': '__regnetModuleUrl' }, banner: { js: "var __regnetModuleUrl = require('url').pathToFileURL(__filename).href;" } };
 await Promise.all([
   build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(here, 'dist', 'extension.js'), external: ['vscode'] }),
-  build({ ...common, entryPoints: [serverEntry], outfile: join(here, 'dist', 'server.js') }),
+  build({ ...common, ...importMetaUrl, entryPoints: [join(serverDist, 'server.js')], outfile: join(here, 'dist', 'server.js') }),
+  build({ ...common, entryPoints: [join(serverDist, 'data-worker.js')], outfile: join(here, 'dist', 'data-worker.js') }),
 ]);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { check, printCall, type JsonValue, type LayerInfo } from '@regnet/compiler';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { printDiagnostics } from '../run/print-diagnostics.js';
 import { absolute, readSpec } from '../run/read-spec.js';
@@ -25,14 +26,15 @@ export function summaryRows(layers: LayerInfo[], depth = 0, rows: string[][] = [
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('summary')
     .description('print the layers with their output shapes and parameter counts')
     .argument('<file>', '.regnet file')
-    .option('--set <name=value>', 'override a let constant (repeatable)', collectOverride)
-    .action((file: string, flags: { set?: Record<string, JsonValue> }) => {
+    .option('--set <name=value>', 'override a let constant (repeatable)', collectOverride);
+  addDataSafetyOptions(command)
+    .action((file: string, flags: { set?: Record<string, JsonValue> } & DataSafetyFlags) => {
       const source = readSpec(file);
-      const result = check(source, { file: absolute(file), overrides: flags.set });
+      const result = check(source, { file: absolute(file), overrides: flags.set, ...dataSafety(flags) });
       printDiagnostics(file, source, result.diagnostics.filter((d) => d.severity === 'error'));
       const model = result.model;
       const table = new Table({ head: ['Layer', 'Output shape', 'Params'], style: { head: [], border: [] },

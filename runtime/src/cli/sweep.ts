@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice, positiveInteger } from './train.js';
 import { engineChoice } from '../engines/torch/cli-options.js';
 import { UsageError } from '../run/errors.js';
 
-interface SweepFlags {
+interface SweepFlags extends DataSafetyFlags {
   out?: string;
   workers?: number;
   epochs?: number;
@@ -18,7 +19,7 @@ interface SweepFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description("train every configuration of the spec's sweep block (times repeats) in parallel; writes results.csv, results.md and plots")
     .argument('<file>', '.regnet file with a sweep block')
@@ -30,7 +31,8 @@ export function register(program: Command): void {
     .option('--engine <name>', 'tfjs (default) | torch: the engine every trial trains on', engineChoice, 'tfjs')
     .option('--queue [url]', 'run the trials on `regnetc worker`s via Redis: redis://[:password@]HOST:PORT or rediss:// (alone: $REGNET_QUEUE)')
     .option('--detach', 'with --queue: enqueue the trials and return; the same command without it collects the results')
-    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones\n(with --queue: collects finished trials and re-attaches to running ones).')
+    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones\n(with --queue: collects finished trials and re-attaches to running ones).');
+  addDataSafetyOptions(command)
     .action(async (file: string, flags: SweepFlags) => {
       const queue = flags.queue === true || (flags.queue === undefined && flags.detach) ? (process.env.REGNET_QUEUE ?? '') : flags.queue;
       if (queue === '') throw new UsageError('--queue without a URL needs REGNET_QUEUE set, e.g. REGNET_QUEUE=redis://HOST:6379');
@@ -48,6 +50,7 @@ export function register(program: Command): void {
         backend: flags.backend,
         engine: flags.engine,
         overrides: flags.set,
+        safety: dataSafety(flags),
       });
     });
 }

@@ -4,10 +4,11 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Engine, JsonValue } from '@regnet/compiler';
 import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, torchRunOptions, type TorchFlags } from '../engines/torch/cli-options.js';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends DataSafetyFlags {
   out?: string;
   epochs?: number;
   backend: string;
@@ -68,7 +69,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  regnetc train examples/01-overfitting-l1-l2/circle.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
-    )
+    );
+  addDataSafetyOptions(command)
     .action(async (file: string | undefined, flags: TrainFlags & TorchFlags) => {
       let out = flags.out;
       let resume = flags.resume !== undefined && flags.resume !== false;
@@ -81,7 +83,7 @@ export function register(program: Command): void {
       if (!file && !resume) throw new UsageError('missing the spec file: regnetc train FILE [--out DIR]');
       if (flags.engine === 'torch') {
         const { runTorchTraining } = await import('../engines/torch/run.js');
-        process.exitCode = await runTorchTraining(torchRunOptions(file, out, resume, flags));
+        process.exitCode = await runTorchTraining({ ...torchRunOptions(file, out, resume, flags), safety: dataSafety(flags) });
         return;
       }
       refuseTorchOnlyFlags(flags);
@@ -96,6 +98,7 @@ export function register(program: Command): void {
         overrides: flags.set,
         seed: flags.seed,
         report: flags.report,
+        safety: dataSafety(flags),
       });
     });
 }

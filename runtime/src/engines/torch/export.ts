@@ -8,7 +8,7 @@
 //                            them (seeded), in torch layout: both engines start alike
 // So a shared spec never becomes code: its strings end up only inside JSON.
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GraphIR } from '@regnet/compiler';
 import type { LoadedData, Split, TF } from '../../contracts.js';
@@ -67,7 +67,8 @@ it), weights.json/.bin (final weights, torch state_dict layout) and result.json 
  */
 export async function exportTorch(tf: TF, ir: GraphIR, dir: string, data?: LoadedData): Promise<ExportSummary> {
   mkdirSync(dir, { recursive: true });
-  const loaded = data ?? (await loadData(tf, ir.data, ir.train.seed));
+  // Data files are read from the spec's own folder (the same confinement as `regnetc train`).
+  const loaded = data ?? (await loadData(tf, ir.data, ir.train.seed, ir.file ? { specDir: dirname(ir.file) } : undefined));
   const model = buildModel(tf, ir, new Random(ir.train.seed));
   try {
     writeTensors(join(dir, EXPORT_FILES.initialWeights), toTorchStateDict(model, ir));

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { EpochRecord, TF } from '../../contracts.js';
 import { BackendUnavailableError, initBackend } from '../../backend/select.js';
 import { isDataError } from '../../data/errors.js';
@@ -80,7 +80,8 @@ export async function runTorchTraining(options: TorchRunOptions): Promise<number
   mkdirSync(trainerOut);
   try {
     try {
-      const data = await loadData(tf, ir.data, ir.train.seed);
+      const specDir = options.file ? dirname(resolve(options.file)) : process.cwd();
+      const data = await loadData(tf, ir.data, ir.train.seed, { specDir, roots: options.safety?.dataRoots });
       await exportTorch(tf, ir, exportDir, data);
     } catch (error) {
       if (isDataError(error)) {
