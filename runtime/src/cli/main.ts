@@ -13,6 +13,7 @@ import * as trainCommand from './train.js';
 import * as evalCommand from './eval.js';
 import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
+import * as exportCommand from './export.js';
 import * as workerCommand from './worker.js';
 import * as queueCommand from './queue.js';
 import { nonNegativeInteger } from './train.js';
@@ -27,6 +28,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   evalCommand,
   sweepCommand,
   reportCommand,
+  exportCommand,
   workerCommand,
   queueCommand,
 ];
