@@ -66,7 +66,8 @@ function weightValues(model: tfTypes.LayersModel): number[][] {
 /** Compiles and trains a spec as `regnetc train` does, through the public API. */
 async function trainSpec(text: string, folder = tempDir()): Promise<Run> {
   const ir = compileSpec(text, folder);
-  const data = await loadData(tf, ir.data, ir.train.seed);
+  // Data paths are read relative to (and confined to) the spec's folder, as `regnetc train` does.
+  const data = await loadData(tf, ir.data, ir.train.seed, { specDir: folder });
   const model = buildModel(tf, ir, new Random(ir.train.seed));
   let steps = 0;
   const weightsAt: number[][][] = [weightValues(model)];
