@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parse, type Call, type LetDecl, type ModelDecl, type SectionDecl } from '../src/index.js';
 import { at, show } from './helpers.js';
 
-const FULL = `# every construct of LANGUAGE.md sections 1-2
+const FULL = `# every construct of docs/language.md sections 1-2
 let p = 0.5
 let lr = 1e-4
 let big = 2.5E3

@@ -1,4 +1,4 @@
-// Every construct of LANGUAGE.md other than the layers (those are covered by
+// Every construct of docs/language.md other than the layers (those are covered by
 // build.test.ts and train-layers.test.ts) trains from a real `.regnet` spec on the
 // wasm backend, through the public runtime API only: compile -> loadData ->
 // buildModel -> train (+ makeAugmenter, evaluate). Shapes are tiny and each spec

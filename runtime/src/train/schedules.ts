@@ -1,7 +1,7 @@
 // Learning-rate schedules as pure functions of where training is.
 //
 // `epoch` is 0-based, `step` is the 0-based step within that epoch. Schedules that
-// LANGUAGE.md defines "per epoch" (`step`, `exponential`) change only at epoch
+// docs/language.md defines "per epoch" (`step`, `exponential`) change only at epoch
 // boundaries, exactly like torch's StepLR / ExponentialLR stepped once per epoch.
 // `cosine` and `warm_restarts` are computed per step from the fractional epoch
 // `t = epoch + step / stepsPerEpoch`, so the curve is smooth (as torch's
