@@ -168,7 +168,7 @@ test('explain: catalogue entries, codes, and did-you-mean for unknown words', ()
   assert.match(regnetc('explain', 'RN501').stdout, /RN501 \(warning\): L2 is not weight decay under Adam/);
   const unknown = regnetc('explain', 'dropot');
   assert.equal(unknown.code, 1);
-  assert.equal(unknown.stderr, "regnetc: error: no documentation for 'dropot'; did you mean 'dropout'?\n");
+  assert.equal(unknown.stderr, "regnetc: error: no documentation for 'dropot'; did you mean 'dropout'? (regnetc explain --list lists every name)\n");
 });
 
 test('--help on every command; unknown commands fail clearly', () => {
