@@ -1,5 +1,6 @@
 // `regnetc eval DIR [--data FILE.regnet]`: evaluates a run's saved model.
 import type { Command } from 'commander';
+import { BACKEND_CHOICES } from '../backend/select.js';
 import { backendChoice } from './train.js';
 
 export function register(program: Command): void {
@@ -8,7 +9,7 @@ export function register(program: Command): void {
     .description("evaluate a run's saved model on its test and validation data (or another spec's data)")
     .argument('<dir>', 'run directory written by regnetc train')
     .option('--data <file>', 'evaluate on the data block of this .regnet spec instead')
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--json', 'print the metrics as JSON')
     .action(async (dir: string, flags: { data?: string; backend: string; json?: boolean }) => {
       const { runEval } = await import('../run/eval-run.js');

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
+import { BACKEND_CHOICES } from '../backend/select.js';
 import { backendChoice, positiveInteger } from './train.js';
 
 interface SweepFlags {
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'sweep directory, one run directory per trial (default: runs/<spec name>-sweep)')
     .option('--workers <n>', 'trials trained at once (default: one per core)', positiveInteger('--workers'))
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
     .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones.')
     .action(async (file: string, flags: SweepFlags) => {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
 import { UsageError } from './errors.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 
 export interface TrainFlags {
   out?: string;
@@ -16,8 +17,6 @@ export interface TrainFlags {
   seed?: number;
   report: boolean;
 }
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 export function positiveInteger(name: string) {
   return (text: string): number => {
@@ -36,7 +35,7 @@ export function integer(name: string) {
 }
 
 export function backendChoice(text: string): string {
-  if (!BACKENDS.includes(text)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not '${text}'`);
+  if (!BACKEND_CHOICES.includes(text as BackendChoice)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not '${text}'`);
   return text;
 }
 
@@ -47,7 +46,7 @@ export function register(program: Command): void {
     .argument('[file]', '.regnet file (optional with --resume DIR)')
     .option('-o, --out <dir>', 'run directory (default: runs/<spec name>)')
     .option('--epochs <n>', 'override train.epochs', positiveInteger('--epochs'))
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('-q, --quiet', 'no live progress bar: one plain line per epoch')
     .option('--resume [dir]', 'continue an interrupted run from its last saved epoch')
     .option('--set <name=value>', 'override a let constant, e.g. --set width=64 (repeatable)', collectOverride)
