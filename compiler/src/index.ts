@@ -12,3 +12,4 @@ export * from './catalogue/index.js';
 export { check, type CheckResult, type CheckOptions } from './check/index.js';
 export { compile, type CompileResult } from './lower/index.js';
 export { valueToJson } from './value-json.js';
+export { formatCount, formatShape, modelSummary, renderSummary, summaryRows, type ModelSummary, type SummaryRow } from './model-summary.js';

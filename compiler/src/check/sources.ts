@@ -4,7 +4,8 @@
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { Range } from '../ast.js';
 import { MNIST_EXAMPLES } from '../catalogue/words.js';
-import { CheckContext, formatShape } from './context.js';
+import { CheckContext } from './context.js';
+import { formatShape } from '../model-summary.js';
 import { inspectCsv, inspectIdx, inspectImages, inspectText, type InspectedData } from './data-files.js';
 import type { CheckedCall, SourceFacts } from './types.js';
 

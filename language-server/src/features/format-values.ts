@@ -1,13 +1,7 @@
 // How shapes, parameter counts and values are written in hovers, hints and tables.
-import type { JsonValue, Shape } from '@regnet/compiler';
+import { formatCount, type JsonValue } from '@regnet/compiler';
 
-export function formatShape(shape: Shape): string {
-  return `[${shape.join(', ')}]`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { formatCount, formatShape } from '@regnet/compiler';
 
 export function formatParams(n: number): string {
   return `${formatCount(n)} param${n === 1 ? '' : 's'}`;

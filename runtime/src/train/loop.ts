@@ -33,7 +33,7 @@ import type {
   TrainState,
 } from '../contracts.js';
 import { Random } from '../random.js';
-import { numberArg } from './args.js';
+import { numberHyperparameter } from './args.js';
 import { clipGradients, squaredGlobalNorm } from './clip.js';
 import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
 import { checkMonitorable, MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
@@ -86,7 +86,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     config.optimizer,
     params.map((p) => ({ name: p.name, key: p.key, variable: p.variable, decay: p.kernel })),
   );
-  const baseLr = numberArg(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
+  const baseLr = numberHyperparameter(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
   const schedule = makeSchedule(config.schedule, baseLr, epochs);
   const batchSize = Math.max(1, Math.floor(config.batchSize));
   const stepsPerEpoch = Math.ceil(trainSplit.size / batchSize);

@@ -10,7 +10,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { ResolvedCall } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
-import { booleanArg, numberArg } from './args.js';
+import { booleanHyperparameter, numberHyperparameter } from './args.js';
 
 type Tensor = tfTypes.Tensor;
 
@@ -76,11 +76,11 @@ export function createOptimizer(tf: TF, config: ResolvedCall, params: OptimizedP
 function ruleFor(config: ResolvedCall): RuleSpec {
   const args = config.args ?? {};
   const owner = `optimizer ${config.kind}`;
-  const num = (name: string, fallback: number) => numberArg(args, name, fallback, owner);
+  const num = (name: string, fallback: number) => numberHyperparameter(args, name, fallback, owner);
   switch (config.kind) {
     case 'sgd': {
       const momentum = num('momentum', 0);
-      const nesterov = booleanArg(args, 'nesterov', false, owner);
+      const nesterov = booleanHyperparameter(args, 'nesterov', false, owner);
       if (nesterov && momentum <= 0) throw new Error(`${owner}: nesterov needs momentum > 0`);
       return { weightDecay: num('weight_decay', 0), rule: sgdRule(momentum, nesterov) };
     }
