@@ -13,4 +13,4 @@ if (args.includes('--help') || args.includes('-h') || !args.some((a) => TRANSPOR
   );
   process.exit(out === process.stdout ? 0 : 1);
 }
-await import('../dist/src/server.js');
+await import('../dist/src/main.js');

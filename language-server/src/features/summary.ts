@@ -1,30 +1,9 @@
 // `regnet/summary`: the model's layer table (as `regnetc summary`), computed here
 // so the VS Code extension (and any other client) only has to display it.
-import { modelSummary, renderSummary, type SummaryRow as CompilerSummaryRow } from '@regnet/compiler';
+import { modelSummary, renderSummary } from '@regnet/compiler';
 import type { Analysis } from '../documents.js';
 import { toLspRange } from '../positions.js';
-
-export const SUMMARY_REQUEST = 'regnet/summary';
-
-export interface SummaryParams {
-  textDocument: { uri: string };
-}
-
-export interface SummaryRow extends Omit<CompilerSummaryRow, 'range'> {
-  /** 0-based line of the layer. */
-  line: number;
-}
-
-export interface SummaryResult {
-  name: string;
-  inputShape?: CompilerSummaryRow['inputShape'];
-  rows: SummaryRow[];
-  totalParams?: number;
-  errors: number;
-  warnings: number;
-  /** The table as plain text, ready for an output channel or a terminal. */
-  text: string;
-}
+import type { SummaryResult, SummaryRow } from '../protocol.js';
 
 export function summary(analysis: Analysis): SummaryResult {
   const table = modelSummary(analysis.model, analysis.ast);
