@@ -16,6 +16,8 @@ export const CODES = {
   RN103: { severity: 'error', title: 'Invalid character' },
   RN104: { severity: 'error', title: 'Invalid number literal' },
   RN105: { severity: 'error', title: 'Invalid escape in a string' },
+  RN106: { severity: 'error', title: 'Brackets nested too deeply' },
+  RN107: { severity: 'warning', title: 'Number too small: it rounds to 0' },
   // names
   RN201: { severity: 'error', title: 'Unknown layer' },
   RN202: { severity: 'error', title: 'Unknown setting' },
@@ -40,6 +42,8 @@ export const CODES = {
   RN305: { severity: 'error', title: 'Too many positional arguments' },
   RN306: { severity: 'error', title: '`groups` does not divide the number of channels' },
   RN307: { severity: 'error', title: 'Kernel or window larger than its input' },
+  RN308: { severity: 'error', title: 'Model too large: parameters or estimated memory over the limit' },
+  RN309: { severity: 'error', title: 'Sweep too large: more trials than the limit' },
   // shapes
   RN401: { severity: 'error', title: 'Layer cannot take an input of this shape' },
   RN402: { severity: 'error', title: 'Final layer size does not match the number of classes' },
@@ -60,6 +64,9 @@ export const CODES = {
   RN601: { severity: 'error', title: 'Data file or folder missing' },
   RN602: { severity: 'error', title: 'Data file malformed' },
   RN603: { severity: 'error', title: 'Column or field named by the spec not found in the data file' },
+  RN604: { severity: 'error', title: 'Data path outside the spec\'s folder and the allowed data roots' },
+  RN605: { severity: 'info', title: 'Data files not read (untrusted workspace or unsaved document)' },
+  RN606: { severity: 'error', title: 'Data file too large to check' },
   // internal
   RN990: { severity: 'error', title: 'Internal compiler error (a bug: please report it with the spec)' },
   // information

@@ -116,6 +116,8 @@ export interface TrainConfig {
   checkpointMode: 'min' | 'max';
   metrics: string[];
   seed: number;
+  /** Monte Carlo dropout passes for the test set (`mc_samples`); absent or 0 = off. */
+  mcSamples?: number;
 }
 
 export interface SweepConfig {

@@ -66,7 +66,8 @@ export function renderSummary(s: ModelSummary): string {
     ...s.rows.map((r) => ['  '.repeat(r.depth) + r.layer, show(r.outputShape), count(r.params)]),
   ];
   const head = ['Layer', 'Output shape', 'Params'];
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  // reduce, not Math.max(...): a generated model may have more rows than a call takes arguments.
+  const widths = head.map((h, i) => body.reduce((w, row) => Math.max(w, row[i]!.length), h.length));
   const line = (row: string[]) => row.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [`Model: ${s.name}`, rule, line(head), rule, ...body.map(line), rule, `Total params: ${count(s.totalParams)}`].join('\n') + '\n';

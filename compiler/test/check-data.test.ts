@@ -36,7 +36,7 @@ test('csv: numeric labels are a regression target with mse, an error otherwise',
   assert.deepEqual([f.inputShape, f.classes], [[2], 0]);
   expectNoErrors(`model { dense(1) }\ndata { source: csv("house.csv") }\ntrain { loss: mse }`, { file });
   const d = expectOne(`model { dense(1) }\ndata { source: csv("house.csv") }`, 'RN602', '2:20-2:31', 'error', { file });
-  assert.equal(d.message, "house.csv: the label column 'price' holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target");
+  assert.equal(d.message, "house.csv: the label column (the last column) holds numbers that are not class indices (whole numbers >= 0); use loss: mse for a regression target");
   const wide = expectOne(`model { dense(3) }\ndata { source: csv("house.csv") }\ntrain { loss: mse }`, 'RN402', '1:9-1:17', 'error', { file });
   assert.equal(wide.message, 'dense(3) gives 3 outputs but the data has a regression target, which needs 1');
 });
@@ -52,12 +52,12 @@ test('RN602 malformed csv with the line of the problem', () => {
   const d = expectOne(`model { dense(3) }\ndata { source: csv("broken.csv") }`, 'RN602', '2:20-2:32', 'error', { file });
   assert.equal(d.message, 'broken.csv line 3: expected 3 fields (as in the header at line 1) but found 2');
   const n = expectOne(`model { dense(3) }\ndata { source: csv("notnumeric.csv") }`, 'RN602', '2:20-2:36', 'error', { file });
-  assert.equal(n.message, "notnumeric.csv line 3: feature column 'b' holds 'abc', expected a number");
+  assert.equal(n.message, "notnumeric.csv line 3: column 2 does not hold a number (features must be numeric)");
 });
 
 test('RN603 label or feature column not in the csv header', () => {
   const d = expectOne(`model { dense(3) }\ndata { source: csv("iris.csv", label: "kind") }`, 'RN603', '2:39-2:45', 'error', { file });
-  assert.equal(d.message, "iris.csv has no column 'kind' for the label (columns: sepal_length, sepal_width, petal_length, petal_width, species)");
+  assert.equal(d.message, "iris.csv has no column 'kind' for the label");
   expectOne(`model { dense(3) }\ndata { source: csv("iris.csv", features: ["x"]) }`, 'RN603', '2:42-2:47', 'error', { file });
 });
 
@@ -65,7 +65,7 @@ test('idx: magic numbers and dimensions give [h, w, 1] and classes from the labe
   const f = facts('idx("tiny-images-idx3-ubyte", "tiny-labels-idx1-ubyte")')!;
   assert.deepEqual([f.inputShape, f.classes, f.inputKind], [[5, 4, 1], 3, 'image']);
   const bad = expectOne(`model { flatten dense(3) }\ndata { source: idx(images: "not-idx.bin", labels: "tiny-labels-idx1-ubyte") }`, 'RN602', '2:28-2:41', 'error', { file });
-  assert.equal(bad.message, "not-idx.bin is not an IDX file: magic number is '68 65 6c 6c', expected 00 00 <type> <dims> (e.g. 00 00 08 03 for images)");
+  assert.equal(bad.message, "not-idx.bin is not an IDX file: its first bytes are not an IDX magic number 00 00 <type> <dims> (e.g. 00 00 08 03 for images)");
   const count = expectOne(`model { flatten dense(3) }\ndata { source: idx("tiny-images-idx3-ubyte", "short-labels-idx1-ubyte") }`, 'RN602', '2:46-2:71', 'error', { file });
   assert.equal(count.message, 'tiny-images-idx3-ubyte holds 3 images but short-labels-idx1-ubyte holds 2 labels');
 });
@@ -90,7 +90,7 @@ test('text: JSONL and CSV fields, labels, [length] token ids', () => {
   const broken = expectOne(`model { embedding(10000, 8) flatten dense(2) }\ndata { source: text("broken.jsonl") }`, 'RN602', '2:21-2:35', 'error', { file });
   assert.match(broken.message, /^broken\.jsonl line 2: not valid JSON/);
   const field = expectOne(`model { embedding(10000, 8) flatten dense(3) }\ndata { source: text("reviews.csv", label: "sentiment") }`, 'RN603', '2:21-2:34', 'error', { file });
-  assert.equal(field.message, "reviews.csv has no column 'text' (columns: review, sentiment)");
+  assert.equal(field.message, "reviews.csv has no column 'text'");
 });
 
 test('validation and test sources must give examples like the training source', () => {

@@ -137,7 +137,11 @@ test('overrides replace let values (--set) and are checked like written values',
   const result = check(text, { overrides: { p: 0.25 } });
   assert.equal(result.model.constants.get('p')!.value, 0.25);
   const d = expectOne(text, 'RN302', '3:52-3:53', 'error', { overrides: { p: 2 } });
-  assert.match(d.message, /got 2 \(value of let 'p' at line 1\)$/);
+  assert.match(d.message, /got 2 \(from --set p=2\)$/, 'a diagnostic caused by an override names it');
+  const abc = expectOne(text, 'RN205', '3:52-3:53', 'error', { overrides: { p: 'abc' } });
+  assert.equal(abc.message, "'abc' is not a defined let constant (dropout rate expects a number) (from --set p=abc)");
+  const list = expectOne(text, 'RN301', '3:52-3:53', 'error', { overrides: { p: [1, 'x y'] } });
+  assert.match(list.message, /\(from --set p=\[1, "x y"\]\)$/);
   const w = expectOne(text, 'RN204', '3:39-3:42', 'error', { overrides: { act: 'tanhh' } });
   assert.match(w.message, /^unknown word 'tanhh' for dense activation/);
   const u = expectOne(text, 'RN205', '1:1-1:1', 'error', { overrides: { q: 1 } });

@@ -150,3 +150,34 @@ test('09 augmentation: digits train with crop/rotate/cutout; synonyms lower the 
   assert.ok(synonyms.summary.test.loss < plain.summary.test.loss, `test loss ${synonyms.summary.test.loss} with synonyms < ${plain.summary.test.loss} without`);
   assert.ok(synonyms.summary.test.accuracy >= plain.summary.test.accuracy);
 });
+
+test('11 large batches: with lr held, batch 512 trains less and tests worse than batch 32; scaling lr with the batch recovers most of it', async () => {
+  const common = ['--epochs', '3', '--set', 'train_size=500'];
+  const spec = example('11-large-batch/batch-size.regnet');
+  const [small, held, scaled] = await trainEach(spec, [['--set', 'batch=32', '--set', 'lr=0.02'], ['--set', 'batch=512', '--set', 'lr=0.02'], ['--set', 'batch=512', '--set', 'lr=0.32']], common);
+  assert.ok(held.summary.test.accuracy < small.summary.test.accuracy - 0.1, `lr held: batch 512 ${held.summary.test.accuracy} vs batch 32 ${small.summary.test.accuracy}`);
+  assert.ok(scaled.summary.test.accuracy > held.summary.test.accuracy, `lr scaled ${scaled.summary.test.accuracy} > lr held ${held.summary.test.accuracy}`);
+});
+
+test('13 Monte Carlo dropout: one pass with dropout is worse than the deterministic pass; averaging the passes recovers it', async () => {
+  const [run] = await trainEach(example('13-mc-dropout/mc-dropout.regnet'), [['--set', 'p=0.5', '--set', 'samples=10']], ['--epochs', '2', '--set', 'train_size=500']);
+  const { test: single, test_mc: mc } = run.summary;
+  assert.equal(mc.samples, 10);
+  assert.ok(mc.pass_accuracy < single.accuracy, `a single dropout pass ${mc.pass_accuracy} < deterministic ${single.accuracy}`);
+  assert.ok(mc.loss < mc.pass_loss, `the average of the passes (loss ${mc.loss}) beats one pass (${mc.pass_loss})`);
+  assert.ok(mc.accuracy_std > 0, 'the passes differ');
+  assert.ok(Math.abs(mc.accuracy - single.accuracy) < 0.05, `MC ${mc.accuracy} ≈ deterministic ${single.accuracy}`);
+});
+
+test('10 gaussian noise on activations regularizes at a small learning rate: lower training accuracy', async () => {
+  const [plain, noisy] = await trainEach(example('10-noise-learning-rate/noise-lr.regnet'), [['--set', 'noise=0'], ['--set', 'noise=0.3']], ['--epochs', '10', '--set', 'train_size=500', '--set', 'lr=0.02']);
+  assert.ok(noisy.summary.final.accuracy < plain.summary.final.accuracy, `training accuracy ${noisy.summary.final.accuracy} with noise < ${plain.summary.final.accuracy} without`);
+});
+
+test('12 normalization layers: the four convnets (batch, layer, group, instance norm) train at a batch of 4', async () => {
+  for (const norm of ['batchnorm', 'layernorm', 'groupnorm', 'instancenorm']) {
+    const [{ summary }] = await trainEach(example(`12-normalization-layers/${norm}.regnet`), [['--set', 'batch=4']], ['--epochs', '1', '--set', 'train_size=100']);
+    assert.equal(summary.stop_reason, 'completed', norm);
+    assert.ok(summary.final.loss < 2.3, `${norm}: training loss ${summary.final.loss} below chance (ln 10)`);
+  }
+});

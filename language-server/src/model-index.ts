@@ -75,7 +75,7 @@ export function sweepKeys(analysis: Analysis): { name: string; range: Range }[] 
 export function constantOccurrences(analysis: Analysis, constant: ConstantInfo, includeDeclaration: boolean): Range[] {
   const ranges: Range[] = [];
   if (includeDeclaration && constant.decl?.name) ranges.push(constant.decl.name.range);
-  ranges.push(...(constant.uses ?? []));
+  for (const use of constant.uses ?? []) ranges.push(use);
   for (const key of sweepKeys(analysis)) if (key.name === constant.name) ranges.push(key.range);
   const seen = new Set<number>();
   return ranges

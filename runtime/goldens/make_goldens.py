@@ -335,7 +335,7 @@ def training_run():
             acc_sum += float((logits.argmax(-1) == yb).float().mean()) * len(yb)
             norm_sum += float(norm)
         history.append({'loss': loss_sum / n, 'accuracy': acc_sum / n, 'grad_norm': norm_sum / steps,
-                        'lr': cosine_lr(base_lr, 1, 0.0, epochs, e, 0, steps)})
+                        'lr': cosine_lr(base_lr, 1, 0.0, epochs, e, steps - 1, steps)})  # the rate at the epoch's end
     write('training_run', {
         'x': tensor(x), 'y': y.tolist(), 'batch_size': batch, 'epochs': epochs,
         'optimizer': {'kind': 'adamw', 'args': {'lr': base_lr, 'beta1': 0.9, 'beta2': 0.999, 'epsilon': 1e-8,

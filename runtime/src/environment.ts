@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { TFJS_NODE_MISSING } from './backend/select.js';
+import { TFJS_NODE_MISSING, probeBackend } from './backend/select.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,9 +35,20 @@ function packageJsonOf(name: string): { version: string; path: string } | undefi
   }
 }
 
+/** The runtime's package.json: the nearest one above this module (bundled or not, dist/ depth varies). */
+function ownPackage(): { name: string; version: string } {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string; version: string };
+      if (pkg.name === '@regnet/runtime') return pkg;
+    }
+    if (dir.pathname === '/') throw new Error('the @regnet/runtime package.json was not found above ' + import.meta.url);
+  }
+}
+
 export function versions(): Versions {
-  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { regnet: own.version, node: process.version, tfjs: packageJsonOf('@tensorflow/tfjs')?.version };
+  return { regnet: ownPackage().version, node: process.version, tfjs: packageJsonOf('@tensorflow/tfjs')?.version };
 }
 
 /** The backends in the order `--backend auto` tries them, judged by the installed packages. */
@@ -59,9 +70,8 @@ export function installedBackends(): Availability[] {
   ];
 }
 
-/** Initializes each installed backend to be sure it runs (imports TensorFlow.js: seconds). */
+/** Initializes each installed backend to be sure it runs (imports TensorFlow.js: about a second). */
 export async function checkBackends(): Promise<Availability[]> {
-  const { probeBackend } = await import('./backend/select.js');
   const out: Availability[] = [];
   for (const installed of installedBackends()) {
     if (!installed.available) {

@@ -11,7 +11,7 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'runtime', 'bin', 'regnetc.js');
 
 function regnetc(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,12 +49,30 @@ train { optimizer: adam(lr: 0.01) regularizer: l2(0.001) }
 `,
 );
 
-test('check: a valid spec exits 0 and prints only its info line', () => {
+test('check: a valid spec exits 0; its informational note (RN901) only with --verbose', () => {
   const r = regnetc('check', GOOD);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /good\.regnet:6:3: info RN901: crossentropy is computed from logits/);
-  assert.doesNotMatch(r.stderr, /: error /);
-  assert.match(r.stderr, /0 errors, 0 warnings/);
+  assert.doesNotMatch(r.stderr, /RN901/);
+  assert.equal(r.stderr, '0 errors, 0 warnings (1 note not shown: --verbose shows it)\n');
+  const verbose = regnetc('check', GOOD, '--verbose');
+  assert.match(verbose.stderr, /good\.regnet:6:3: info RN901: crossentropy is computed from logits/);
+  assert.match(verbose.stderr, /^0 errors, 0 warnings$/m);
+  const json = JSON.parse(regnetc('check', '--format', 'json', GOOD).stdout) as { code: string }[];
+  assert.deepEqual(json.map((d) => d.code), ['RN901'], 'JSON lists every diagnostic, notes included');
+});
+
+test('check: 20,000 warnings print the first 100 and the count of the rest; --max-diagnostics changes it', () => {
+  const many = join(mkdtempSync(join(tmpdir(), 'regnetc-many-')), 'many.regnet');
+  writeFileSync(many, Array.from({ length: 20_000 }, (_, i) => `let u${i} = ${i}\n`).join('') + 'model { flatten dense(10) }\ndata { source: mnist() }\n');
+  const r = regnetc('check', many);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr.match(/warning RN208/g)?.length, 100);
+  assert.match(r.stderr, /many\.regnet:100:5: warning RN208: let constant 'u99' is never used\n100 \| let u99 = 99\n/);
+  assert.match(r.stderr, /… and 19,900 more diagnostics in .*many\.regnet \(use --max-diagnostics N, or 0 for all\)\n0 errors, 20,000 warnings/);
+  const five = regnetc('check', many, '--max-diagnostics', '5');
+  assert.equal(five.stderr.match(/warning RN208/g)?.length, 5);
+  assert.equal(regnetc('check', many, '--max-diagnostics', '0').stderr.match(/warning RN208/g)?.length, 20_000);
+  assert.match(regnetc('check', many, '--max-diagnostics', 'x').stderr, /--max-diagnostics must be 0 or a positive integer, not 'x'/);
 });
 
 test('check: errors as file:line:col with code frame, warnings too, exit 1', () => {

@@ -113,3 +113,21 @@ test('sweep without a sweep block, and with compile errors, exits 1 with a clear
   assert.match(b.stderr, /bad\.regnet:4:9: error RN210/);
   assert.ok(!existsSync(join(dir, 'o2')));
 });
+
+test('a sweep over optimizers (calls) trains every trial with its optimizer', () => {
+  const dir = tempDir('regnet-sweep-');
+  const spec = writeSpec(
+    dir,
+    'opt.regnet',
+    `let opt = sgd(0.1)\nmodel { dense(4, activation: relu) dense(2) }\ndata { source: playground(xor, n: 40) validation: 0.25 }\n` +
+      `train { epochs: 1 batch_size: 10 optimizer: opt seed: 2 }\nsweep { opt: [sgd(0.1), adam(lr: 0.001)] }\n`,
+  );
+  const out = join(dir, 'sweep');
+  const r = regnetc(['sweep', spec, '--out', out, '--workers', '2', '--backend', 'cpu']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const trials = readdirSync(out).filter((f) => f.startsWith('opt=')).sort();
+  assert.equal(trials.length, 2, trials.join(' '));
+  const kinds = trials.map((t) => (summaryOf(join(out, t)).constants.opt as { kind: string }).kind).sort();
+  assert.deepEqual(kinds, ['adam', 'sgd']);
+  assert.equal(csvRows(out).length, 3, 'one row per optimizer');
+});

@@ -15,7 +15,7 @@ import {
   PLAYGROUND_KINDS, SPLITS, WORD_ENTRIES,
 } from './words.js';
 
-export { renderMarkdown, renderPlain, signature, describeValueType, describeRange, formatSpecValue } from './render.js';
+export { renderMarkdown, renderPlain, signature, describeValueType, describeRange } from './render.js';
 export { closestNames, editDistance } from './suggest.js';
 export { callCategories } from './value-types.js';
 export { MNIST_EXAMPLES } from './words.js';

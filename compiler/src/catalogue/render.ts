@@ -2,6 +2,7 @@
 // (`regnetc explain NAME`). Both show the same facts: signature, summary, formula,
 // each argument's type/default/range, example and reference.
 import type { JsonValue } from '../ir.js';
+import { valueToText } from '../value-json.js';
 import type { Entry, ParamDoc, ValueType } from './types.js';
 
 const CATEGORY_LABEL: Record<Entry['category'], string> = {
@@ -19,18 +20,9 @@ const CATEGORY_LABEL: Record<Entry['category'], string> = {
   metric: 'metric',
 };
 
-/** A value as it would be written in a spec: `0.001`, `relu`, `[accuracy]`, `adamw(lr: 0.001)`. */
-export function formatSpecValue(value: JsonValue, quoteStrings = false): string {
-  if (value === null) return 'none';
-  if (typeof value === 'string') return quoteStrings ? JSON.stringify(value) : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map((v) => formatSpecValue(v, quoteStrings)).join(', ')}]`;
-  // A resolved call `{ kind, args }`.
-  if (typeof value.kind === 'string') {
-    const args = value.args && typeof value.args === 'object' && !Array.isArray(value.args) ? Object.entries(value.args) : [];
-    return args.length === 0 ? value.kind : `${value.kind}(${args.map(([k, v]) => `${k}: ${formatSpecValue(v)}`).join(', ')})`;
-  }
-  return JSON.stringify(value);
+/** A catalogue value (a default, a choice) as the docs show it: `0.001`, `relu`, `crossentropy`, `adamw(lr: 0.001)`. */
+function docValue(value: JsonValue, quoteStrings = false): string {
+  return valueToText(value, { quoteStrings, bareEmptyCalls: true });
 }
 
 const CALL_NOUN: Partial<Record<Entry['category'], string>> = {
@@ -79,7 +71,7 @@ interface Ranged {
 
 /** `in [0, 1)`, `≥ 1`, `> 0`, `one of 1, 3`; empty when unconstrained. */
 export function describeRange(r: Ranged): string {
-  if (r.choices) return `one of ${r.choices.map((c) => formatSpecValue(c)).join(', ')}`;
+  if (r.choices) return `one of ${r.choices.map((c) => docValue(c)).join(', ')}`;
   const hasMin = r.min !== undefined;
   const hasMax = r.max !== undefined;
   if (hasMin && hasMax) return `in ${r.exclusiveMin ? '(' : '['}${r.min}, ${r.max}${r.exclusiveMax ? ')' : ']'}`;
@@ -94,7 +86,7 @@ function quoteDefault(p: { value?: ValueType }): boolean {
 
 function paramInSignature(p: ParamDoc): string {
   if (p.defaultFrom) return `${p.name}: ${p.defaultFrom}`;
-  if (p.default !== undefined) return `${p.name}: ${formatSpecValue(p.default, quoteDefault(p))}`;
+  if (p.default !== undefined) return `${p.name}: ${docValue(p.default, quoteDefault(p))}`;
   if (p.optional) return `${p.name}?`;
   return p.name;
 }
@@ -103,7 +95,7 @@ function paramInSignature(p: ParamDoc): string {
 export function signature(entry: Entry): string {
   if (entry.category === 'section-setting') {
     if (entry.blockContent) return `${entry.name} { ... }`;
-    if (entry.default !== undefined) return `${entry.name}: ${formatSpecValue(entry.default, quoteDefault(entry))}`;
+    if (entry.default !== undefined) return `${entry.name}: ${docValue(entry.default, quoteDefault(entry))}`;
     return `${entry.name}: <${entry.value ? describeValueType(entry.value) : 'value'}>`;
   }
   if (entry.category === 'enum-word' || entry.category === 'keyword' || entry.category === 'metric') return entry.name;
@@ -118,7 +110,7 @@ function paramFacts(p: ParamDoc, code: (s: string) => string): string {
   const range = describeRange(p);
   if (range) facts.push(range);
   if (p.defaultFrom) facts.push(`default: ${code(p.defaultFrom)}`);
-  else if (p.default !== undefined) facts.push(`default ${code(formatSpecValue(p.default, quoteDefault(p)))}`);
+  else if (p.default !== undefined) facts.push(`default ${code(docValue(p.default, quoteDefault(p)))}`);
   else if (p.optional) facts.push('optional');
   else facts.push('required');
   if (p.positional !== undefined) facts.push(`positional ${p.positional + 1}`);
@@ -134,7 +126,7 @@ function settingFacts(e: Entry, code: (s: string) => string): string {
   const range = describeRange(e);
   if (range) facts.push(range);
   if (e.required) facts.push('required');
-  else if (e.default !== undefined && !e.blockContent) facts.push(`default ${code(formatSpecValue(e.default, quoteDefault(e)))}`);
+  else if (e.default !== undefined && !e.blockContent) facts.push(`default ${code(docValue(e.default, quoteDefault(e)))}`);
   else if (e.default === undefined && !e.blockContent) facts.push('optional');
   const sections = e.section ? ` In: ${e.section.map((s) => code(s)).join(', ')}.` : '';
   return `Value: ${facts.join(', ')}.${sections}`;
@@ -177,7 +169,7 @@ export function renderPlain(entry: Entry): string {
   if (entry.formula) out.push('Formula:\n' + indent(entry.formula));
   if (entry.params.length > 0) {
     const params = orderedParams(entry);
-    const width = Math.max(...params.map((p) => p.name.length));
+    const width = params.reduce((w, p) => Math.max(w, p.name.length), 0);
     out.push(
       'Arguments:\n' +
         params.map((p) => `  ${p.name.padEnd(width)}  ${paramFacts(p, code)}. ${p.summary.replace(/`/g, '')}`).join('\n'),

@@ -86,6 +86,15 @@ export const TRAIN_SETTINGS: Entry[] = [
     reference: 'Goodfellow et al. 2016 §5.1.2',
     example: 'metrics: [accuracy]',
   }),
+  setting('train', 'mc_samples', INT, 'Monte Carlo dropout on the test set: also evaluate the saved model as the average of N forward passes with dropout left on; 0 = off.', {
+    default: 0,
+    min: 0,
+    formula: 'p(y | x) ≈ 1/N · Σ_s softmax(f(x; mask_s))\nspread = std over the N passes of each pass\'s accuracy and loss',
+    details: 'The usual test pass scales the weights instead of dropping units (one deterministic network, the "weight scaling" approximation). With `mc_samples: N` the test set is also measured with N dropout masks (`dropout` and `spatial_dropout` layers; normalization stays in inference mode) and the predicted probabilities averaged: an ensemble of thinned networks. The summary gets `test_mc` (accuracy and loss of the average, and `accuracy_std`/`loss_std` across the passes); `regnetc eval DIR --mc-samples N` does the same for a saved run.',
+    reference: 'Gal & Ghahramani 2016, "Dropout as a Bayesian Approximation"; Srivastava et al. 2014 §7.5',
+    example: 'mc_samples: 20',
+    extension: true,
+  }),
   setting('train', 'seed', INT, 'Seed of every random choice (initialization, shuffling, splits, dropout masks, augmentation).', {
     default: 42,
     min: 0,

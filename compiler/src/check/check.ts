@@ -12,6 +12,7 @@ import { checkAugmentations } from './augment.js';
 import { lint } from './lints.js';
 import { checkOutputSize, decideLoss, type LossDecision } from './loss.js';
 import { ModelChecker } from './model.js';
+import { checkModelSize } from './model-size.js';
 import { SectionChecker, type SectionResult, type SweepResult } from './sections.js';
 import { ShapeInference, type GraphResult } from './shapes.js';
 import { compareSources, describeSource } from './sources.js';
@@ -164,6 +165,7 @@ function run(a: Analysis): void {
     const inference = new ShapeInference(ctx, a.layers);
     a.graph = inference.run(a.layers, { shape: a.sourceFacts?.inputShape, from: `the data source ${sourceName ?? ''}`.trim() });
     a.model.totalParams = a.graph.totalParams;
+    checkModelSize(ctx, a.graph.nodes, Number(a.train.values.batch_size ?? 32), modelDecl.keyword);
     const first = a.layers[0];
     if (!a.sourceFacts?.inputShape && !section('data') && first && first.name !== 'input') {
       ctx.report('RN405', first.layer.call.name.range, `input shape unknown: there is no data source to take it from; start the model with input(shape: [...])`);

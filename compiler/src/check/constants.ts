@@ -60,9 +60,10 @@ export function jsonToValue(json: JsonValue, like: Value | undefined, range: Ran
     const call: Call = {
       kind: 'call',
       name: { kind: 'ident', name: json.kind, range },
+      // valueToJson keys positional arguments by their index: they stay positional.
       args: Object.entries(args).map(([name, v]) => ({
         kind: 'arg' as const,
-        name: { kind: 'ident' as const, name, range },
+        name: /^\d+$/.test(name) ? undefined : { kind: 'ident' as const, name, range },
         value: jsonToValue(v, undefined, range),
         range,
       })),

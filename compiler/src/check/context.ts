@@ -5,6 +5,8 @@ import { CODES, type Code } from '../codes.js';
 import type { Diagnostic, Fix } from '../diagnostics.js';
 import type { JsonValue } from '../ir.js';
 import type { SymbolRef } from '../semantic-model.js';
+import type { DataInspector } from './data-files.js';
+import type { Limits } from './limits.js';
 
 export interface CheckOptions {
   /** Path of the spec; data paths are resolved against its folder. */
@@ -13,6 +15,17 @@ export interface CheckOptions {
   overrides?: Record<string, JsonValue>;
   /** Read data files named by csv/idx/images/text sources (default true). */
   inspectData?: boolean;
+  /** With `inspectData: false`: why, said once as an RN605 note (e.g. an untrusted workspace). */
+  dataNotice?: string;
+  /** Folders besides the spec's own that data paths may lie in (see data-access.ts). */
+  dataRoots?: readonly string[];
+  /** Bounds on what a spec may make the tools consume (see limits.ts); unset ones take the defaults. */
+  limits?: Partial<Limits>;
+  /**
+   * Reads data files for checking; the default reads them at once. The language
+   * server passes one that answers from a cache and reads off the request path.
+   */
+  inspector?: DataInspector;
 }
 
 export class CheckContext {

@@ -3,16 +3,80 @@
 // Only headers and labels are read: no image is decoded, no tensor is built.
 // Results are cached by path and modification time, because the language server
 // checks on every keystroke.
+// Messages never quote the file's content (a spec may name any readable file): a
+// line number and a column or field name the spec wrote are all they show.
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Shape } from '../ir.js';
+import { readCsvRows } from './csv-read.js';
+import { allowedFolders, isAllowed, type DataAccess } from './data-access.js';
+import { formatBytes, raiseHint } from './limits.js';
 
 /** A problem found in a data file; `arg` names the source argument it is reported at. */
 export interface DataProblem {
-  code: 'RN601' | 'RN602' | 'RN603';
+  code: 'RN601' | 'RN602' | 'RN603' | 'RN604' | 'RN606';
   message: string;
   arg: string;
+}
+
+/** What to inspect: plain data, so that it can be sent to a worker thread. */
+export type DataRequest =
+  | { kind: 'csv'; path: string; label?: string; features?: string[] }
+  | { kind: 'idx'; images: string; labels: string }
+  | { kind: 'images'; dir: string; size?: [number, number]; channels: number; access: DataAccess }
+  | { kind: 'text'; path: string; textField: string; labelField: string; length: number };
+
+/**
+ * Inspects the data a request names, reading at most `maxBytes` of any one file;
+ * undefined means "not known yet" (the language server reads in the background).
+ */
+export type DataInspector = (request: DataRequest, maxBytes: number) => InspectedData | undefined;
+
+/** The default inspector: reads now (results cached by path and modification time). */
+export function inspectData(request: DataRequest, maxBytes: number): InspectedData {
+  switch (request.kind) {
+    case 'csv':
+      return inspectCsv(request.path, request.label, request.features, maxBytes);
+    case 'idx':
+      return inspectIdx(request.images, request.labels, maxBytes);
+    case 'images':
+      return inspectImages(request.dir, request.size, request.channels, request.access);
+    case 'text':
+      return inspectText(request.path, request.textField, request.labelField, request.length, maxBytes);
+  }
+}
+
+/** The files a request reads (for cache stamps). */
+export function requestPaths(request: DataRequest): string[] {
+  switch (request.kind) {
+    case 'idx':
+      return [request.images, request.labels];
+    case 'images':
+      return [request.dir];
+    default:
+      return [request.path];
+  }
+}
+
+/** A file's bytes, gunzipped when compressed; undefined (with RN606) beyond `maxBytes`. */
+function readBounded(path: string, arg: string, maxBytes: number, problems: DataProblem[]): Buffer | undefined {
+  const tooLarge = (what: string) => {
+    problems.push({ code: 'RN606', message: `${path} ${what} more than the ${formatBytes(maxBytes)} read for checking: ${raiseHint('dataBytes')}`, arg });
+    return undefined;
+  };
+  if (statSync(path).size > maxBytes) return tooLarge('holds');
+  const bytes = readFileSync(path);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.floor(maxBytes)) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return tooLarge('expands to');
+      problems.push({ code: 'RN602', message: `${path} looks gzip-compressed but cannot be decompressed`, arg });
+      return undefined;
+    }
+  }
+  return bytes;
 }
 
 export interface InspectedData {
@@ -81,70 +145,34 @@ function isDirectory(path: string): boolean {
 
 // ---------------------------------------------------------------- CSV
 
-/** Splits one CSV line (RFC 4180 quoting, no multi-line fields); undefined when a quote is unterminated. */
-export function splitCsvLine(line: string): string[] | undefined {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += ch;
-  }
-  if (quoted) return undefined;
-  fields.push(field.trim());
-  return fields;
-}
-
 interface CsvTable {
   header: string[];
   rows: { line: number; fields: string[] }[];
 }
 
-function readCsv(path: string, arg: string, problems: DataProblem[]): CsvTable | undefined {
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split(/\r?\n/);
-  let headerLine = -1;
-  let header: string[] | undefined;
-  const rows: CsvTable['rows'] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const fields = splitCsvLine(line);
-    if (!fields) {
-      problems.push({ code: 'RN602', message: `${path} line ${i + 1}: unterminated quoted field`, arg });
-      return undefined;
-    }
-    if (!header) {
-      header = fields;
-      headerLine = i + 1;
-      continue;
-    }
-    if (fields.length !== header.length) {
+function readCsv(path: string, arg: string, maxBytes: number, problems: DataProblem[]): CsvTable | undefined {
+  const bytes = readBounded(path, arg, maxBytes, problems);
+  if (!bytes) return undefined;
+  const read = readCsvRows(bytes.toString('utf8'), path);
+  if ('error' in read) {
+    problems.push({ code: 'RN602', message: `${path} line ${read.line}: ${read.error}`, arg });
+    return undefined;
+  }
+  const [first, ...rows] = read.rows;
+  if (!first) {
+    problems.push({ code: 'RN602', message: `${path} is empty: expected a header line of column names`, arg });
+    return undefined;
+  }
+  const header = first.fields;
+  for (const row of rows) {
+    if (row.fields.length !== header.length) {
       problems.push({
         code: 'RN602',
-        message: `${path} line ${i + 1}: expected ${header.length} fields (as in the header at line ${headerLine}) but found ${fields.length}`,
+        message: `${path} line ${row.line}: expected ${header.length} fields (as in the header at line ${first.line}) but found ${row.fields.length}`,
         arg,
       });
       return undefined;
     }
-    rows.push({ line: i + 1, fields });
-  }
-  if (!header) {
-    problems.push({ code: 'RN602', message: `${path} is empty: expected a header line of column names`, arg });
-    return undefined;
   }
   if (rows.length === 0) {
     problems.push({ code: 'RN602', message: `${path} has a header but no data rows`, arg });
@@ -161,24 +189,26 @@ function isNumber(text: string): boolean {
 function summariseLabels(values: string[]): Pick<InspectedData, 'classes' | 'labels' | 'numericLabels' | 'integerLabels'> {
   const numeric = values.every(isNumber);
   if (numeric) {
-    const nums = values.map(Number);
-    const integer = nums.every((n) => Number.isInteger(n) && n >= 0);
-    return {
-      numericLabels: true,
-      integerLabels: integer,
-      classes: integer ? Math.max(...nums) + 1 : undefined,
-    };
+    // A loop, not Math.max(...nums): spreading a million labels overflows the stack.
+    let integer = true;
+    let max = 0;
+    for (const value of values) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) integer = false;
+      else if (n > max) max = n;
+    }
+    return { numericLabels: true, integerLabels: integer, classes: integer ? max + 1 : undefined };
   }
   const labels = [...new Set(values)].sort();
   return { numericLabels: false, integerLabels: false, labels, classes: labels.length };
 }
 
-export function inspectCsv(path: string, label: string | undefined, features: string[] | undefined): InspectedData {
+export function inspectCsv(path: string, label: string | undefined, features: string[] | undefined, maxBytes = Infinity): InspectedData {
   if (!isFile(path)) return missing(path, 'path');
-  const key = `csv:${path}:${label}:${JSON.stringify(features ?? null)}`;
+  const key = `csv:${path}:${label}:${JSON.stringify(features ?? null)}:${maxBytes}`;
   return cached(key, [path], () => {
     const problems: DataProblem[] = [];
-    const table = readCsv(path, 'path', problems);
+    const table = readCsv(path, 'path', maxBytes, problems);
     if (!table) return { problems };
     const { header, rows } = table;
     const labelName = label ?? header[header.length - 1]!;
@@ -186,7 +216,7 @@ export function inspectCsv(path: string, label: string | undefined, features: st
     if (labelIndex < 0) {
       problems.push({
         code: 'RN603',
-        message: `${path} has no column '${labelName}' for the label (columns: ${header.join(', ')})`,
+        message: label === undefined ? `${path} has no label column` : `${path} has no column '${labelName}' for the label`,
         arg: label === undefined ? 'path' : 'label',
       });
       return { problems };
@@ -196,7 +226,7 @@ export function inspectCsv(path: string, label: string | undefined, features: st
     for (const name of featureNames) {
       const index = header.indexOf(name);
       if (index < 0) {
-        problems.push({ code: 'RN603', message: `${path} has no column '${name}' (columns: ${header.join(', ')})`, arg: 'features' });
+        problems.push({ code: 'RN603', message: `${path} has no column '${name}'`, arg: 'features' });
       } else featureIndices.push(index);
     }
     if (problems.length > 0) return { problems };
@@ -205,7 +235,7 @@ export function inspectCsv(path: string, label: string | undefined, features: st
         if (!isNumber(row.fields[index]!)) {
           problems.push({
             code: 'RN602',
-            message: `${path} line ${row.line}: feature column '${header[index]}' holds '${row.fields[index]}', expected a number`,
+            message: `${path} line ${row.line}: ${features ? `feature column '${header[index]}'` : `column ${index + 1}`} does not hold a number (features must be numeric)`,
             arg: 'path',
           });
           return { problems };
@@ -233,22 +263,14 @@ interface IdxFile {
   data: Buffer;
 }
 
-function readIdx(path: string, arg: string, problems: DataProblem[]): IdxFile | undefined {
-  let bytes = readFileSync(path);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch {
-      problems.push({ code: 'RN602', message: `${path} looks gzip-compressed but cannot be decompressed`, arg });
-      return undefined;
-    }
-  }
+function readIdx(path: string, arg: string, maxBytes: number, problems: DataProblem[]): IdxFile | undefined {
+  const bytes = readBounded(path, arg, maxBytes, problems);
+  if (!bytes) return undefined;
   const typeSize = IDX_TYPE_SIZES[bytes[2] ?? -1];
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || typeSize === undefined || bytes[3] === 0) {
-    const magic = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     problems.push({
       code: 'RN602',
-      message: `${path} is not an IDX file: magic number is '${magic}', expected 00 00 <type> <dims> (e.g. 00 00 08 03 for images)`,
+      message: `${path} is not an IDX file: its first bytes are not an IDX magic number 00 00 <type> <dims> (e.g. 00 00 08 03 for images)`,
       arg,
     });
     return undefined;
@@ -283,13 +305,13 @@ function readIdxValue(file: IdxFile, i: number): number {
   }
 }
 
-export function inspectIdx(imagesPath: string, labelsPath: string): InspectedData {
+export function inspectIdx(imagesPath: string, labelsPath: string, maxBytes = Infinity): InspectedData {
   if (!isFile(imagesPath)) return missing(imagesPath, 'images');
   if (!isFile(labelsPath)) return missing(labelsPath, 'labels');
-  return cached(`idx:${imagesPath}:${labelsPath}`, [imagesPath, labelsPath], () => {
+  return cached(`idx:${imagesPath}:${labelsPath}:${maxBytes}`, [imagesPath, labelsPath], () => {
     const problems: DataProblem[] = [];
-    const images = readIdx(imagesPath, 'images', problems);
-    const labels = readIdx(labelsPath, 'labels', problems);
+    const images = readIdx(imagesPath, 'images', maxBytes, problems);
+    const labels = readIdx(labelsPath, 'labels', maxBytes, problems);
     if (!images || !labels) return { problems };
     if (images.dims.length !== 3 && images.dims.length !== 4) {
       problems.push({
@@ -318,7 +340,7 @@ export function inspectIdx(imagesPath: string, labelsPath: string): InspectedDat
     for (let i = 0; i < labels.dims[0]!; i++) {
       const v = readIdxValue(labels, i);
       if (!Number.isInteger(v) || v < 0) {
-        problems.push({ code: 'RN602', message: `${labelsPath}: label ${i} is ${v}, expected a class index >= 0`, arg: 'labels' });
+        problems.push({ code: 'RN602', message: `${labelsPath}: label ${i} is not a class index (a whole number >= 0)`, arg: 'labels' });
         return { problems };
       }
       max = Math.max(max, v);
@@ -398,9 +420,10 @@ function headerOfFile(path: string): ImageHeader | undefined {
   return undefined;
 }
 
-export function inspectImages(dir: string, size: [number, number] | undefined, channels: number): InspectedData {
+export function inspectImages(dir: string, size: [number, number] | undefined, channels: number, access?: DataAccess): InspectedData {
   if (!isDirectory(dir)) return missing(dir, 'path', 'folder');
-  return cached(`images:${dir}:${JSON.stringify(size ?? null)}:${channels}`, [dir], () => {
+  const folders = access ? allowedFolders(access) : undefined;
+  return cached(`images:${dir}:${JSON.stringify(size ?? null)}:${channels}:${JSON.stringify(folders ?? null)}`, [dir], () => {
     const problems: DataProblem[] = [];
     const classes = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
@@ -423,6 +446,10 @@ export function inspectImages(dir: string, size: [number, number] | undefined, c
       examples += files.length;
       for (const file of files) {
         const path = join(dir, name, file);
+        if (access && !isAllowed(path, access, folders)) {
+          problems.push({ code: 'RN604', message: `${path} is a link to a file outside the allowed folders`, arg: 'path' });
+          return { problems };
+        }
         const header = headerOfFile(path);
         if (!header) {
           problems.push({ code: 'RN602', message: `${path} is not a readable PNG or JPEG image`, arg: 'path' });
@@ -447,14 +474,16 @@ export function inspectImages(dir: string, size: [number, number] | undefined, c
 
 // ---------------------------------------------------------------- text
 
-export function inspectText(path: string, textField: string, labelField: string, length: number): InspectedData {
+export function inspectText(path: string, textField: string, labelField: string, length: number, maxBytes = Infinity): InspectedData {
   if (!isFile(path)) return missing(path, 'path');
-  return cached(`text:${path}:${textField}:${labelField}:${length}`, [path], () => {
+  return cached(`text:${path}:${textField}:${labelField}:${length}:${maxBytes}`, [path], () => {
     const problems: DataProblem[] = [];
     const labels: string[] = [];
     const ext = extname(path).toLowerCase();
-    const content = readFileSync(path, 'utf8');
-    const jsonl = ext === '.jsonl' || ext === '.json' || content.trimStart().startsWith('{');
+    const bytes = readBounded(path, 'path', maxBytes, problems);
+    if (!bytes) return { problems };
+    const content = bytes.toString('utf8');
+    const jsonl = ext === '.jsonl' || ext === '.ndjson' || ext === '.json' || content.trimStart().startsWith('{');
     if (jsonl) {
       const lines = content.split(/\r?\n/);
       for (let i = 0; i < lines.length; i++) {
@@ -463,8 +492,8 @@ export function inspectText(path: string, textField: string, labelField: string,
         let record: unknown;
         try {
           record = JSON.parse(line);
-        } catch (e) {
-          problems.push({ code: 'RN602', message: `${path} line ${i + 1}: not valid JSON (${(e as Error).message})`, arg: 'path' });
+        } catch {
+          problems.push({ code: 'RN602', message: `${path} line ${i + 1}: not valid JSON`, arg: 'path' });
           return { problems };
         }
         if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -476,7 +505,7 @@ export function inspectText(path: string, textField: string, labelField: string,
           if (!(field in fields)) {
             problems.push({
               code: 'RN603',
-              message: `${path} line ${i + 1} has no field '${field}' (fields: ${Object.keys(fields).join(', ')})`,
+              message: `${path} line ${i + 1} has no field '${field}'`,
               arg,
             });
             return { problems };
@@ -489,13 +518,13 @@ export function inspectText(path: string, textField: string, labelField: string,
         labels.push(String(fields[labelField]));
       }
     } else {
-      const table = readCsv(path, 'path', problems);
+      const table = readCsv(path, 'path', maxBytes, problems);
       if (!table) return { problems };
       const indices: number[] = [];
       for (const [field, arg] of [[textField, 'text'], [labelField, 'label']] as const) {
         const index = table.header.indexOf(field);
         if (index < 0) {
-          problems.push({ code: 'RN603', message: `${path} has no column '${field}' (columns: ${table.header.join(', ')})`, arg });
+          problems.push({ code: 'RN603', message: `${path} has no column '${field}'`, arg });
           return { problems };
         }
         indices.push(index);

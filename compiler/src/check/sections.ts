@@ -2,13 +2,15 @@
 // catalogue: unknown and duplicate keys, block vs value form, required settings,
 // types and ranges; defaults are filled in from the catalogue.
 import { valueToJson } from '../value-json.js';
-import type { Call, SectionDecl, Setting, Value } from '../ast.js';
+import type { Call, Range, SectionDecl, Setting, Value } from '../ast.js';
 import { closestNames, getEntry, getSetting, paramDefaults, sectionSettings, type SettingSection } from '../catalogue/index.js';
 import type { Category, Entry, ValueType } from '../catalogue/types.js';
 import type { JsonValue } from '../ir.js';
 import { CheckContext, didYouMean, replaceFix } from './context.js';
+import { formatCount, limitsOf, raiseHint } from './limits.js';
+import { admitDataPath, isPathSlot, PATH_ARGS } from './sources.js';
 import type { CheckedCall } from './types.js';
-import { boundsOf, type ValueChecker } from './values.js';
+import { boundsOf, type CallSink, type ValueChecker } from './values.js';
 
 export interface SectionResult {
   decl?: SectionDecl;
@@ -233,7 +235,34 @@ export class SectionChecker {
       params.set(key, { setting, items: setting.value.items, values: [] });
     }
     const section = this.settings('sweep', known, decl);
-    return { decl, params, repeats: Number(section.values.repeats ?? 1), section };
+    const repeats = Number(section.values.repeats ?? 1);
+    this.checkSweepSize(decl, params, repeats);
+    return { decl, params, repeats, section };
+  }
+
+  /** Every combination is a training run: a sweep cannot ask for more than the limit. */
+  private checkSweepSize(decl: SectionDecl | undefined, params: SweepResult['params'], repeats: number): void {
+    if (!decl) return;
+    let trials = Number.isFinite(repeats) && repeats > 0 ? repeats : 1;
+    for (const param of params.values()) trials *= param.items.length;
+    const limit = limitsOf(this.ctx.options.limits).trials;
+    if (trials <= limit) return;
+    const sizes = [...params.values()].map((p) => p.items.length).join(' × ');
+    this.ctx.report(
+      'RN309',
+      decl.keyword,
+      `this sweep asks for ${formatCount(trials)} trials (${sizes}${repeats > 1 ? ` × ${repeats} repeats` : ''}), more than the limit of ${formatCount(limit)}: sweep fewer values, or ${raiseHint('trials')}`,
+    );
+  }
+
+  /** A sweep value that is a data path (or a source call naming one) is judged now, not when its trial starts. */
+  private checkSweepPaths(json: JsonValue | undefined, label: string, range: Range, call: CheckedCall | undefined): void {
+    if (this.ctx.options.inspectData === false) return;
+    if (typeof json === 'string' && isPathSlot(label)) admitDataPath(this.ctx, json, range);
+    for (const arg of call ? (PATH_ARGS[call.name] ?? []) : []) {
+      const value = call!.args[arg];
+      if (typeof value === 'string') admitDataPath(this.ctx, value, call!.argRanges.get(arg) ?? range);
+    }
   }
 
   /** Checks each value of a sweep against every position its constant is used at. */
@@ -249,7 +278,9 @@ export class SectionChecker {
           const key = JSON.stringify(use.type) + use.label;
           if (seen.has(key)) continue;
           seen.add(key);
-          json = this.values.value(item, use.type, `${use.label} (sweep ${name})`, use.bounds);
+          const sink: CallSink = {};
+          json = this.values.value(item, use.type, `${use.label} (sweep ${name})`, use.bounds, undefined, sink);
+          this.checkSweepPaths(json, use.label, item.range, sink.call);
         }
         return json ?? null;
       });

@@ -6,6 +6,7 @@ import type { Arg, Call, Ident, NameRef, Range, Value } from '../ast.js';
 import { callCategories, closestNames, entriesOf, getEntry, getParam, positionalParams } from '../catalogue/index.js';
 import type { Category, Entry, ParamDoc, ValueType } from '../catalogue/types.js';
 import type { JsonValue } from '../ir.js';
+import { valueToText } from '../value-json.js';
 import type { Bounds, Constants } from './constants.js';
 import { CheckContext, didYouMean, replaceFix } from './context.js';
 import type { CheckedCall } from './types.js';
@@ -486,6 +487,10 @@ export class ValueChecker {
 
   private suffix(via?: Via): string {
     if (!via) return '';
+    // A value given on the command line names its override: the spec's text is not where it came from.
+    const overrides = this.ctx.options.overrides ?? {};
+    const set = via.chain.find((name) => this.constants.get(name)?.overridden && Object.prototype.hasOwnProperty.call(overrides, name));
+    if (set !== undefined) return ` (from --set ${set}=${valueToText(overrides[set]!)})`;
     const constant = this.constants.get(via.name);
     return constant ? ` (value of let '${via.name}' at line ${constant.info.decl.range.start.line})` : '';
   }

@@ -126,6 +126,7 @@ function trainConfig(a: Analysis, hasValidation: boolean, regularizer: { l1: num
     config.clip = { kind: clipCall.name as 'norm' | 'value', value: Number(value) };
   }
   if (regularizer) config.regularizer = regularizer;
+  if (Number(v.mc_samples) > 0) config.mcSamples = Number(v.mc_samples);
   const es = train.blocks.early_stopping;
   if (es) {
     const monitor = monitorFor(String(es.values.monitor), hasValidation);

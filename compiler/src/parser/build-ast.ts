@@ -24,6 +24,11 @@ export function tokenRange(token: IToken): A.Range {
 
 /** The smallest range covering all given ranges, or undefined when none is given. */
 export function cover(...ranges: (A.Range | undefined)[]): A.Range | undefined {
+  return coverAll(ranges);
+}
+
+/** `cover` over a list of any length (spreading 10^6 ranges into a call would overflow the stack). */
+export function coverAll(ranges: readonly (A.Range | undefined)[]): A.Range | undefined {
   let result: A.Range | undefined;
   for (const r of ranges) {
     if (!r) continue;
@@ -88,14 +93,14 @@ export class AstBuilder {
     const kind = (kwToken?.image ?? 'data') as A.SectionKind;
     const keyword = this.r(kwToken) ?? this.fallback;
     const settings = subs(c, 'setting').map((s) => this.setting(s));
-    const body = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), ...settings.map((s) => s.range)) ?? { start: keyword.end, end: keyword.end };
+    const body = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), coverAll(settings.map((s) => s.range))) ?? { start: keyword.end, end: keyword.end };
     return { kind, keyword, settings, body, range: cover(keyword, body)! };
   }
 
   private layerBlock(node: CstNode): A.Block {
     const c = kids(node);
     const layers = subs(c, 'layer').map((l) => this.layer(l)).filter((l): l is A.Layer => l !== undefined);
-    const range = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), ...layers.map((l) => l.range)) ?? this.fallback;
+    const range = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), coverAll(layers.map((l) => l.range))) ?? this.fallback;
     return { layers, range };
   }
 
@@ -131,7 +136,7 @@ export class AstBuilder {
       if (call) items.push(call);
     }
     items.sort((a, b) => a.range.start.offset - b.range.start.offset);
-    const range = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), ...items.map((i) => i.range)) ?? this.fallback;
+    const range = cover(this.r(tok(c, 'LCurly')), this.r(tok(c, 'RCurly')), coverAll(items.map((i) => i.range))) ?? this.fallback;
     return { items, range };
   }
 
@@ -143,7 +148,7 @@ export class AstBuilder {
     if (!argListNode) return { kind: 'call', name, args: [], hasParens: false, range: name.range };
     const a = kids(argListNode);
     const args = subs(a, 'arg').map((n) => this.arg(n)).filter((x): x is A.Arg => x !== undefined);
-    const argsRange = cover(this.r(tok(a, 'LParen')), this.r(tok(a, 'RParen')), ...args.map((x) => x.range));
+    const argsRange = cover(this.r(tok(a, 'LParen')), this.r(tok(a, 'RParen')), coverAll(args.map((x) => x.range)));
     return { kind: 'call', name, args, hasParens: true, argsRange, range: cover(name.range, argsRange)! };
   }
 
@@ -178,7 +183,7 @@ export class AstBuilder {
   private list(node: CstNode): A.ListLit {
     const c = kids(node);
     const items = subs(c, 'value').map((v) => this.value(v)).filter((v): v is A.Value => v !== undefined);
-    const range = cover(this.r(tok(c, 'LBracket')), this.r(tok(c, 'RBracket')), ...items.map((i) => i.range)) ?? this.fallback;
+    const range = cover(this.r(tok(c, 'LBracket')), this.r(tok(c, 'RBracket')), coverAll(items.map((i) => i.range))) ?? this.fallback;
     return { kind: 'list', items, range };
   }
 

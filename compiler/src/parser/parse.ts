@@ -36,7 +36,56 @@ function positionAt(text: string, offset: number): A.Position {
   return { line, column: offset - lineStart + 1, offset };
 }
 
+/** Deepest bracket nesting parsed; deeper would overflow the recursive parser's stack (~500). */
+export const MAX_NESTING = 100;
+
+const OPENERS = [T.LParen, T.LBracket, T.LCurly];
+const CLOSERS = [T.RParen, T.RBracket, T.RCurly];
+
+/**
+ * Drops what is nested deeper than MAX_NESTING (reported once, RN106, at the first
+ * bracket too deep), so that the parser and every later pass recurse a bounded depth.
+ */
+function boundNesting(tokens: IToken[], diagnostics: Diagnostic[]): IToken[] {
+  let depth = 0;
+  let reported = false;
+  const kept: IToken[] = [];
+  for (const token of tokens) {
+    const opens = OPENERS.some((k) => tokenMatcher(token, k));
+    const closes = !opens && CLOSERS.some((k) => tokenMatcher(token, k));
+    if (opens) depth++;
+    if (depth > MAX_NESTING) {
+      if (!reported) {
+        reported = true;
+        diagnostics.push({
+          severity: 'error',
+          code: 'RN106',
+          message: `brackets nested more than ${MAX_NESTING} deep: what is inside is not read`,
+          range: tokenRange(token),
+        });
+      }
+    } else kept.push(token);
+    if (closes && depth > 0) depth--;
+  }
+  return kept;
+}
+
+/** Parses a spec. Never throws: an unexpected failure becomes an RN990 diagnostic. */
 export function parse(text: string): ParseResult {
+  try {
+    return parseUnguarded(text);
+  } catch (error) {
+    const start = { line: 1, column: 1, offset: 0 };
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      ast: { kind: 'file', decls: [], comments: [], range: { start, end: positionAt(text, text.length) } },
+      diagnostics: [{ severity: 'error', code: 'RN990', message: `internal compiler error while parsing: ${detail} (please report this with the spec)`, range: { start, end: start } }],
+      tokens: [],
+    };
+  }
+}
+
+function parseUnguarded(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = T.regnetLexer.tokenize(text);
   for (const error of lexed.errors) {
@@ -61,7 +110,7 @@ export function parse(text: string): ParseResult {
     }
   }
   const comments: A.Comment[] = (lexed.groups.comments ?? []).map((t: IToken) => ({ text: t.image, range: tokenRange(t) }));
-  const tokens = lexed.tokens;
+  const tokens = boundNesting(lexed.tokens, diagnostics);
   const fileRange: A.Range = { start: { line: 1, column: 1, offset: 0 }, end: positionAt(text, text.length) };
 
   // Split the token stream at declaration keywords.
@@ -99,9 +148,10 @@ export function parse(text: string): ParseResult {
     else if (tokenMatcher(first, T.Model)) decl = builder.modelDecl(p.modelDecl());
     else decl = builder.sectionDecl(p.sectionDecl());
     decls.push(decl);
-    diagnostics.push(...builder.diagnostics);
+    // Loops, not push(...list): a declaration can hold 10^6 problems.
+    for (const d of builder.diagnostics) diagnostics.push(d);
     const following = chunks[index + 1]?.[0];
-    diagnostics.push(...syntaxDiagnostics(p.errors, last, following));
+    for (const d of syntaxDiagnostics(p.errors, last, following)) diagnostics.push(d);
   });
 
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);

@@ -4,7 +4,10 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
+const keywordWords: string[] = [];
+
 function keyword(word: string): TokenType {
+  keywordWords.push(word);
   return createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
 }
 
@@ -17,6 +20,9 @@ export const Augment = keyword('augment');
 export const True = keyword('true');
 export const False = keyword('false');
 export const As = keyword('as');
+
+/** Words the lexer reserves: a string spelled like one must be quoted to stay a value. */
+export const KEYWORDS: ReadonlySet<string> = new Set(keywordWords);
 
 /** Keywords that start a top-level declaration: the parser restarts at each. */
 export const DECLARATION_KEYWORDS = [Let, Model, Data, Train, Sweep];

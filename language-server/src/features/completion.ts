@@ -285,7 +285,7 @@ function args(analysis: Analysis, call: CallSite, index: number, positionalAllow
   // At a positional slot, the values it accepts too (`flip(` -> horizontal, ...).
   if (positionalAllowed) {
     const positional = positionalParams(entry).find((p) => p.positional === index);
-    if (positional) items.push(...values(analysis, { kind: 'arg', call, index }));
+    if (positional) for (const item of values(analysis, { kind: 'arg', call, index })) items.push(item);
   }
   return dedupe(items);
 }

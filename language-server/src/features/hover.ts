@@ -5,9 +5,9 @@ import { MarkupKind, type Hover } from 'vscode-languageserver';
 import {
   describeRange,
   describeValueType,
-  formatSpecValue,
   renderMarkdown,
   signature,
+  valueToText,
   type ConstantInfo,
   type Entry,
   type LayerInfo,
@@ -67,7 +67,7 @@ export function paramMarkdown(owner: Entry, param: ParamDoc): string {
   const range = describeRange(param);
   if (range) facts.push(range);
   if (param.defaultFrom) facts.push(`default: \`${param.defaultFrom}\``);
-  else if (param.default !== undefined) facts.push(`default \`${formatSpecValue(param.default)}\``);
+  else if (param.default !== undefined) facts.push(`default \`${valueToText(param.default, { bareEmptyCalls: true })}\``);
   else facts.push(param.optional ? 'optional' : 'required');
   if (param.positional !== undefined) facts.push(`positional ${param.positional + 1}`);
   return [
@@ -89,7 +89,7 @@ export function constantMarkdown(analysis: Analysis, constant: ConstantInfo): st
     lines.length === 0
       ? 'Not used.'
       : `Used ${lines.length} time${lines.length === 1 ? '' : 's'} (line${lines.length === 1 ? '' : 's'} ${[...new Set(lines)].join(', ')}).`;
-  const value = constant.value !== undefined ? `Value \`${formatSpecValue(constant.value)}\`. ` : '';
+  const value = constant.value !== undefined ? `Value \`${valueToText(constant.value)}\`. ` : '';
   return ['```regnet\n' + declText + '\n```', `*constant* — ${value}${uses}`].join('\n\n');
 }
 

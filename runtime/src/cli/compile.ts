@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compile, type JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { absolute, readSpec } from './read-spec.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { absolute, readSpec } from '../run/read-spec.js';
 
 export function register(program: Command): void {
   program

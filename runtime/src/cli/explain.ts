@@ -4,7 +4,7 @@
 // renderers, as hover and docs/reference.md do.
 import type { Command } from 'commander';
 import { CODES, CATALOGUE, SECTIONS, catalogueGroups, closestNames, findEntries, renderIndex, renderPlain, type CatalogueGroup } from '@regnet/compiler';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 const GROUPS = catalogueGroups(CATALOGUE);
 const SECTION_NAMES: readonly string[] = SECTIONS;

@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { format } from '@regnet/compiler';
-import { printDiagnostics } from './print-diagnostics.js';
-import { expandSpecPaths, readSpec } from './read-spec.js';
-import { UsageError } from './errors.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { expandSpecPaths, readSpec } from '../run/read-spec.js';
+import { UsageError } from '../run/errors.js';
 
 export function register(program: Command): void {
   program

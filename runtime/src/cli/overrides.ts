@@ -1,7 +1,7 @@
 // `--set NAME=VALUE`: overrides of `let` constants, the value written in the
 // language's own syntax (`64`, `0.5`, `"text"`, `[1, 2]`, `relu`, `adam(lr: 0.1)`).
 import { parse, valueToJson, type JsonValue } from '@regnet/compiler';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 
 export function parseOverride(assignment: string): [string, JsonValue] {
   const eq = assignment.indexOf('=');
@@ -13,8 +13,7 @@ export function parseOverride(assignment: string): [string, JsonValue] {
   if (diagnostics.length > 0 || ast.decls.length !== 1 || decl.kind !== 'let' || !decl.value || decl.name?.name !== name) {
     throw new UsageError(`--set ${assignment}: '${text}' is not a value (${diagnostics[0]?.message ?? 'expected NAME=VALUE'})`);
   }
-  // A call keeps its text: the compiler parses it in place of the constant's value.
-  return [name, decl.value.kind === 'call' ? text : valueToJson(decl.value)];
+  return [name, valueToJson(decl.value)];
 }
 
 /** Collects repeated `--set` options (commander's variadic collector). */

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { check, modelSummary, renderSummary, type JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { absolute, readSpec } from './read-spec.js';
+import { printDiagnostics } from '../run/print-diagnostics.js';
+import { absolute, readSpec } from '../run/read-spec.js';
 
 export function register(program: Command): void {
   program

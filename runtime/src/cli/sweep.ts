@@ -4,6 +4,7 @@ import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
 import { BACKEND_CHOICES } from '../backend/select.js';
 import { backendChoice, positiveInteger } from './train.js';
+import { UsageError } from '../run/errors.js';
 
 interface SweepFlags {
   out?: string;
@@ -11,6 +12,8 @@ interface SweepFlags {
   epochs?: number;
   backend: string;
   set?: Record<string, JsonValue>;
+  queue?: string | true;
+  detach?: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,10 +26,19 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
-    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones.')
+    .option('--queue [url]', 'run the trials on `regnetc worker`s via Redis: redis://[:password@]HOST:PORT or rediss:// (alone: $REGNET_QUEUE)')
+    .option('--detach', 'with --queue: enqueue the trials and return; the same command without it collects the results')
+    .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones\n(with --queue: collects finished trials and re-attaches to running ones).')
     .action(async (file: string, flags: SweepFlags) => {
-      const { runSweep } = await import('../run/sweep-run.js');
-      process.exitCode = await runSweep({
+      const queue = flags.queue === true || (flags.queue === undefined && flags.detach) ? (process.env.REGNET_QUEUE ?? '') : flags.queue;
+      if (queue === '') throw new UsageError('--queue without a URL needs REGNET_QUEUE set, e.g. REGNET_QUEUE=redis://HOST:6379');
+      if (queue !== undefined && flags.workers !== undefined) throw new UsageError('--workers is for a local sweep; with --queue, start `regnetc worker`s instead');
+      // Fail fast on a wrong URL, before loading the queue library.
+      if (queue !== undefined) await (await import('../queue/connection.js')).checkQueueUrl(queue);
+      const run = queue !== undefined ? (await import('../queue/submit.js')).runQueuedSweep : (await import('../run/sweep-run.js')).runSweep;
+      process.exitCode = await run({
+        queue,
+        detach: flags.detach,
         file,
         out: flags.out,
         workers: flags.workers,

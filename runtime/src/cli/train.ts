@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../run/errors.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 
 export interface TrainFlags {
@@ -22,6 +22,14 @@ export function positiveInteger(name: string) {
   return (text: string): number => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, not '${text}'`);
+    return n;
+  };
+}
+
+export function nonNegativeInteger(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be 0 or a positive integer, not '${text}'`);
     return n;
   };
 }

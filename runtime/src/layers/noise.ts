@@ -26,6 +26,8 @@ export class SeededDropout extends tf.layers.Layer implements NoisyLayer {
   readonly rate: number;
   seed: number;
   noiseCalls = 0;
+  /** Monte Carlo dropout: drop units at inference too (set by evaluateMonteCarlo, never saved). */
+  monteCarlo = false;
 
   constructor(args: DropoutArgs) {
     super(args);
@@ -41,7 +43,7 @@ export class SeededDropout extends tf.layers.Layer implements NoisyLayer {
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = oneTensor(inputs);
-    if (!isTraining(kwargs) || this.rate === 0) return x;
+    if (!(isTraining(kwargs) || this.monteCarlo) || this.rate === 0) return x;
     return tf.tidy(() => tf.mul(x, dropoutMask(this.maskShape(x.shape), this.rate, nextNoiseSeed(this))));
   }
 

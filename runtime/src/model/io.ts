@@ -73,7 +73,7 @@ export function folderLoadHandler(tf: TF, dir: string): tfTypes.io.IOHandler {
       const specs: tfTypes.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of json.weightsManifest ?? []) {
-        specs.push(...group.weights);
+        for (const weight of group.weights) specs.push(weight);
         for (const file of group.paths) {
           const path = join(dir, file);
           if (!existsSync(path)) throw new ModelFileError(path, `weights file ${path} (listed in ${jsonPath}) does not exist`);

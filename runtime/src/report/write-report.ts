@@ -2,9 +2,9 @@
 // per epoch) or a sweep directory (metric against each swept value).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { valueToText } from '@regnet/compiler';
 import { RUN_FILES, RunDir, readJson, writeFileAtomic, type RunSummary } from '../run/run-dir.js';
 import { formatNumber, metricKeys } from '../run/progress.js';
-import { valueText } from '../run/value-text.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
 import { collectResults, columnTitle, formatStat, headlineColumns, type SweepResults } from '../run/sweep-results.js';
 import { escapeHtml, figures, page, table, type Section } from './html.js';
@@ -25,7 +25,7 @@ export function isSweepDir(dir: string): boolean {
 }
 
 /** Renders the plots into DIR/plots/NAME.svg; returns them with paths relative to DIR. */
-async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
+export async function renderPlots(dir: string, plots: Plot[]): Promise<Array<{ title: string; svg: string; file: string }>> {
   const out = [];
   for (const plot of plots) {
     const svg = await renderSvg(plot.spec);
@@ -104,7 +104,7 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   if (summary && Object.keys(summary.constants).length > 0) {
     sections.push({
       title: 'Constants',
-      html: table(['constant', 'value'], Object.entries(summary.constants).map(([k, v]) => [k, valueText(v)])),
+      html: table(['constant', 'value'], Object.entries(summary.constants).map(([k, v]) => [k, valueToText(v)])),
     });
   }
   if (history.length > 0) {
@@ -121,20 +121,23 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   return { html: htmlPath, plots: rendered.map((p) => join(dir, p.file)) };
 }
 
+/** The headline columns of every configuration, as an HTML table (mean ± std over repeats). */
+export function resultsSection(results: SweepResults): Section {
+  const params = Object.keys(results.manifest.params);
+  const columns = headlineColumns(results.columns);
+  const rows = results.rows.map((row) => [
+    ...params.map((p) => valueToText(row.values[p])),
+    `${row.done}/${row.trials}`,
+    ...columns.map((c) => formatStat(row.stats[c], c)),
+  ]);
+  return { title: 'Results (mean ± std over repeats)', html: table([...params, 'done', ...columns.map(columnTitle)], rows) };
+}
+
 export async function writeSweepReport(dir: string, results: SweepResults): Promise<WrittenReport> {
   const m = results.manifest;
   const rendered = await renderPlots(dir, sweepPlots(results));
   const params = Object.keys(m.params);
-  const columns = headlineColumns(results.columns);
-  const rows = results.rows.map((row) => [
-    ...params.map((p) => valueText(row.values[p])),
-    `${row.done}/${row.trials}`,
-    ...columns.map((c) => formatStat(row.stats[c], c)),
-  ]);
-  const sections: Section[] = [
-    { title: 'Plots', html: figures(rendered) },
-    { title: 'Results (mean ± std over repeats)', html: table([...params, 'done', ...columns.map(columnTitle)], rows) },
-  ];
+  const sections: Section[] = [{ title: 'Plots', html: figures(rendered) }, resultsSection(results)];
   const failed = results.trials.filter((t) => t.status !== 'done');
   const trialLinks = results.trials.map((t) => {
     const report = join(t.trial.id, RUN_FILES.report);

@@ -1,6 +1,7 @@
-// `regnetc eval DIR [--data FILE.regnet]`: the saved model of a run measured on its
-// test and validation data (the same splits as in training: same seed), or on the
-// data block of another spec.
+// `regnetc eval DIR [--data FILE.regnet] [--mc-samples N]`: the saved model of a run
+// measured on its test and validation data (the same splits as in training: same
+// seed), or on the data block of another spec; with N, also as a Monte Carlo dropout
+// ensemble of N passes (see train/mc-dropout.ts).
 import { resolve } from 'node:path';
 import { compile, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
@@ -8,9 +9,10 @@ import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { ModelFileError, loadModel } from '../model/io.js';
 import { evaluate } from '../train/loop.js';
-import { printDiagnostics } from '../cli/print-diagnostics.js';
-import { readSpec } from '../cli/read-spec.js';
-import { UsageError } from '../cli/errors.js';
+import { evaluateMonteCarlo, type MonteCarloResult } from '../train/mc-dropout.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { readSpec } from './read-spec.js';
+import { UsageError } from './errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { formatNumber, metricKeys } from './progress.js';
 import { RUN_FILES, RunDir } from './run-dir.js';
@@ -22,6 +24,8 @@ export interface EvalOptions {
   data?: string;
   backend: BackendChoice;
   json: boolean;
+  /** Monte Carlo dropout passes; default: the spec's `train { mc_samples }` (0 = off). */
+  mcSamples?: number;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -89,9 +93,17 @@ export async function runEval(options: EvalOptions): Promise<number> {
     // Neither a test source nor a validation split: the training data is all there is.
     results.train = evaluate(tf, model, loaded.train, ir.train, loaded.classes);
   }
+  const samples = options.mcSamples ?? ir.train.mcSamples ?? 0;
+  const monteCarlo: Record<string, MonteCarloResult> = {};
+  if (samples > 0) {
+    for (const split of Object.keys(results) as Array<'test' | 'validation' | 'train'>) {
+      monteCarlo[split] = evaluateMonteCarlo(tf, model, loaded[split]!, ir.train, samples, loaded.classes);
+    }
+  }
   const summary = run.readSummary();
   if (options.json) {
-    stdout.write(JSON.stringify({ run: options.dir, data: describeSource(data.source), model_epoch: summary?.model_epoch, backend: name, ...results }, null, 2) + '\n');
+    const mc = Object.keys(monteCarlo).length > 0 ? { monte_carlo: monteCarlo } : {};
+    stdout.write(JSON.stringify({ run: options.dir, data: describeSource(data.source), model_epoch: summary?.model_epoch, backend: name, ...results, ...mc }, null, 2) + '\n');
     return 0;
   }
   stdout.write(`model: ${options.dir}/${RUN_FILES.model} (epoch ${summary?.model_epoch ?? '?'}) on ${describeSource(data.source)}\n`);
@@ -99,5 +111,22 @@ export async function runEval(options: EvalOptions): Promise<number> {
   const table = new Table({ head: ['split', ...keys], style: { head: [], border: [] } });
   for (const [split, values] of Object.entries(results)) table.push([split, ...keys.map((k) => formatNumber(values[k], k))]);
   stdout.write(table.toString() + '\n');
+  if (samples > 0) stdout.write(monteCarloTable(monteCarlo, results, samples) + '\n');
   return 0;
+}
+
+/** The Monte Carlo ensemble next to the deterministic pass, and the spread of single passes. */
+function monteCarloTable(monteCarlo: Record<string, MonteCarloResult>, deterministic: Record<string, Record<string, number>>, samples: number): string {
+  const first = Object.values(monteCarlo)[0];
+  const lines = [`Monte Carlo dropout, ${samples} passes with dropout on (${first?.dropoutLayers ?? 0} dropout layer(s)):`];
+  if (first?.dropoutLayers === 0) lines.push('(the model has no dropout layer: every pass is the deterministic one)');
+  const keys = metricKeys(first?.ensemble ?? {});
+  const table = new Table({ head: ['split', '', ...keys], style: { head: [], border: [] } });
+  for (const [split, mc] of Object.entries(monteCarlo)) {
+    table.push([split, 'deterministic pass', ...keys.map((k) => formatNumber(deterministic[split]?.[k], k))]);
+    table.push(['', `average of ${samples} passes`, ...keys.map((k) => formatNumber(mc.ensemble[k], k))]);
+    table.push(['', 'one pass: mean ± std', ...keys.map((k) => `${formatNumber(mc.mean[k], k)} ± ${formatNumber(mc.std[k], k)}`)]);
+  }
+  lines.push(table.toString());
+  return lines.join('\n');
 }

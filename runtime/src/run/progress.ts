@@ -130,9 +130,48 @@ export function resultTable(summary: RunSummary): string {
   for (const [label, values] of rows) {
     if (values) table.push([label, ...columns.map((k) => formatNumber(values[k], k))]);
   }
+  // The generalization gap, visible: under each val_ column, final val minus final train.
+  const final = summary.final;
+  if (final && columns.some((k) => k.startsWith('val_') && final[k] !== undefined && final[k.slice(4)] !== undefined)) {
+    table.push(['gap (val − train)', ...columns.map((k) => (k.startsWith('val_') && final[k] !== undefined && final[k.slice(4)] !== undefined ? signed(final[k]! - final[k.slice(4)]!) : ''))]);
+  }
   if (summary.test) {
     const test = summary.test;
     table.push(['test', ...columns.map((k) => (k.startsWith('val_') ? formatNumber(test[k.slice(4)], k) : '-'))]);
   }
+  if (summary.test_mc) {
+    // Monte Carlo dropout (mc_samples): the averaged passes, then one pass with its spread across passes.
+    const mc = summary.test_mc;
+    const cell = (k: string, prefix: string, spread: boolean) => {
+      if (!k.startsWith('val_')) return '-';
+      const key = k.slice(4);
+      const value = formatNumber(mc[`${prefix}${key}`], k);
+      return spread && mc[`${key}_std`] !== undefined ? `${value} ± ${formatNumber(mc[`${key}_std`], k)}` : value;
+    };
+    table.push([`test, MC average of ${mc.samples}`, ...columns.map((k) => cell(k, '', false))]);
+    table.push(['test, one MC pass', ...columns.map((k) => cell(k, 'pass_', true))]);
+  }
   return table.toString();
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${formatNumber(value)}`;
+}
+
+/** A gap in accuracy this large (train minus validation, final epoch) gets a sentence under the table. */
+const FAR_BELOW = 0.1;
+
+/**
+ * One sentence when validation accuracy is far below training accuracy at the end of
+ * the run: overfitting, or statistics (batchnorm) that differ between training and inference.
+ */
+export function gapNote(summary: RunSummary): string | undefined {
+  const final = summary.final;
+  if (!final || final.accuracy === undefined || final.val_accuracy === undefined) return undefined;
+  const gap = final.accuracy - final.val_accuracy;
+  if (!(gap >= FAR_BELOW)) return undefined;
+  return (
+    `note: val accuracy is far below train accuracy (${formatNumber(final.val_accuracy)} vs ${formatNumber(final.accuracy)} at epoch ${final.epoch}): ` +
+    'the model does much worse on held-out data; overfitting, or (with batchnorm) moving statistics that have not caught up with the weights'
+  );
 }

@@ -9,10 +9,13 @@
 //   DIR/model/          the resulting model (best or last epoch), tfjs layers format
 //   DIR/state/          what --resume needs: state.json + model/ (last epoch's weights)
 //   DIR/report.html, DIR/plots/*.svg   written by `regnetc report`
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+//   DIR/.regnet-run     marks a folder RegNet made: only such a folder is ever replaced
+//   DIR/.regnet-reserve a few KB set aside so that a full disk still gets a summary.json
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GraphIR, JsonValue } from '@regnet/compiler';
 import type { EpochRecord, TrainState } from '../contracts.js';
+import { UsageError, writing, writingAsync } from './errors.js';
 
 export const RUN_FILES = {
   spec: 'spec.regnet',
@@ -26,12 +29,36 @@ export const RUN_FILES = {
   stateBin: join('state', 'arrays.f32'),
   report: 'report.html',
   plots: 'plots',
+  marker: '.regnet-run',
+  reserve: '.regnet-reserve',
 } as const;
+
+/** Bytes kept in reserve for the final summary.json (a summary is 1-3 KB). */
+const RESERVE_BYTES = 16 * 1024;
+
+/**
+ * mkdir -p with the true cause on failure: Node's recursive mkdir reports ENOENT
+ * for a read-only or forbidden parent, a plain mkdir of the last part says EROFS/EACCES.
+ */
+export function makeFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(path))) throw error;
+    mkdirSync(path);
+  }
+}
 
 /** Metric values of one epoch or one evaluation, e.g. `{ loss: 0.3, accuracy: 0.9 }`. */
 export type MetricValues = Record<string, number>;
 
-export type StopReason = 'completed' | 'early_stopping' | 'non_finite' | 'interrupted';
+/** `write_error`: a file of the run could not be written (full disk...); resumable like `interrupted`. */
+export type StopReason = 'completed' | 'early_stopping' | 'non_finite' | 'interrupted' | 'write_error';
+
+/** Runs that stopped before their end and can continue with --resume. */
+export function isResumable(reason: StopReason | undefined): boolean {
+  return reason === 'interrupted' || reason === 'write_error';
+}
 
 /** summary.json */
 export interface RunSummary {
@@ -53,6 +80,8 @@ export interface RunSummary {
   final?: MetricValues;
   /** Test-set metrics of model/'s weights, when the spec has a `test` source. */
   test?: MetricValues;
+  /** Monte Carlo dropout on the test set (`mc_samples`): the averaged prediction's metrics, `pass_*` means and `*_std` spreads over the passes. */
+  test_mc?: MetricValues;
   stop_reason: StopReason;
   non_finite?: { epoch: number; step: number };
   backend: string;
@@ -84,10 +113,17 @@ const F32_REF = '$f32';
 
 /** Writes `data` to `path` via a temp file in the same folder and a rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writing(path, () => {
+    try {
+      makeFolder(dirname(path));
+      writeFileSync(tmp, data);
+      renameSync(tmp, path);
+    } catch (error) {
+      rmSync(tmp, { force: true }); // a partial temp file only takes space (a full disk)
+      throw error;
+    }
+  });
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
@@ -97,16 +133,48 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 /**
  * Fills a folder atomically: `fill` writes into a temp folder which then replaces
  * `path` (old folder moved aside first, since rename cannot replace a non-empty dir).
+ * A kill between the two renames leaves `path.old-PID`: see cleanTemporaries.
  */
 export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const old = `${path}.old-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  await fill(tmp);
-  if (existsSync(path)) renameSync(path, old);
-  renameSync(tmp, path);
-  rmSync(old, { recursive: true, force: true });
+  await writingAsync(path, async () => {
+    try {
+      rmSync(tmp, { recursive: true, force: true });
+      makeFolder(tmp);
+      await fill(tmp);
+    } catch (error) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw error;
+    }
+    if (existsSync(path)) renameSync(path, old);
+    renameSync(tmp, path);
+    rmSync(old, { recursive: true, force: true });
+  });
+}
+
+const TEMPORARY = /^(.+)\.(tmp|old)-\d+$/;
+
+/**
+ * Removes what an interrupted atomic write left in `folder` (`X.tmp-PID`, `X.old-PID`);
+ * an `X.old-PID` whose `X` is missing (killed between the two renames of
+ * writeDirAtomic) is the last complete copy and is moved back. Returns the names removed.
+ */
+export function cleanTemporaries(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(folder)) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const path = join(folder, name);
+    if (m[2] === 'old' && !existsSync(join(folder, m[1]!))) {
+      renameSync(path, join(folder, m[1]!));
+      continue;
+    }
+    rmSync(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 export function readJson<T>(path: string): T {
@@ -125,8 +193,20 @@ export class RunDir {
     return existsSync(this.file(name));
   }
 
+  /** Creates the folder (and its marker); callers check first that it may be used (out-dir.ts). */
   create(): void {
-    mkdirSync(this.path, { recursive: true });
+    writing(this.path, () => makeFolder(this.path));
+    if (!this.exists(RUN_FILES.marker)) writeFileAtomic(this.file(RUN_FILES.marker), 'A run directory made by regnetc; regnetc may replace what is in it.\n');
+  }
+
+  /** Sets aside room for the final summary (see writeSummary). */
+  reserveSpace(): void {
+    writeFileAtomic(this.file(RUN_FILES.reserve), new Uint8Array(RESERVE_BYTES));
+  }
+
+  /** Cleans what a kill during a save left behind (state/ and model/ temporaries). */
+  cleanTemporaries(): string[] {
+    return [...cleanTemporaries(this.path), ...cleanTemporaries(this.file(RUN_FILES.state))];
   }
 
   writeSpec(text: string): void {
@@ -154,8 +234,16 @@ export class RunDir {
       .map((line) => JSON.parse(line) as EpochRecord);
   }
 
+  /** Writes summary.json; on a full disk, with the room reserveSpace set aside. */
   writeSummary(summary: RunSummary): void {
-    writeJsonAtomic(this.file(RUN_FILES.summary), summary);
+    try {
+      writeJsonAtomic(this.file(RUN_FILES.summary), summary);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== 'ENOSPC' && code !== 'EDQUOT') || !this.exists(RUN_FILES.reserve)) throw error;
+      rmSync(this.file(RUN_FILES.reserve), { force: true });
+      writeJsonAtomic(this.file(RUN_FILES.summary), summary);
+    }
   }
 
   readSummary(): RunSummary | undefined {
@@ -192,8 +280,17 @@ export class RunDir {
     writeFileAtomic(this.file(RUN_FILES.stateJson), json + '\n');
   }
 
+  /** The saved state; a StateError when it is there but unreadable (truncated by a kill, edited). */
   readState(): SavedState | undefined {
     if (!this.exists(RUN_FILES.stateJson)) return undefined;
+    try {
+      return this.parseState();
+    } catch (error) {
+      throw new StateError(this.file(RUN_FILES.stateJson), (error as Error).message);
+    }
+  }
+
+  private parseState(): SavedState {
     const text = readFileSync(this.file(RUN_FILES.stateJson), 'utf8');
     const buffer = this.exists(RUN_FILES.stateBin) ? readFileSync(this.file(RUN_FILES.stateBin)) : Buffer.alloc(0);
     // Float32Array views need 4-byte alignment; Node's pooled Buffers may not have it.
@@ -201,22 +298,35 @@ export class RunDir {
       buffer.byteOffset % 4 === 0
         ? new Float32Array(buffer.buffer, buffer.byteOffset, Math.floor(buffer.byteLength / 4))
         : new Float32Array(Uint8Array.from(buffer).buffer);
-    return JSON.parse(text, (_key, value: unknown) => {
+    const state = JSON.parse(text, (_key, value: unknown) => {
       if (value && typeof value === 'object' && !Array.isArray(value) && F32_REF in value) {
         const [start, length] = (value as Record<string, [number, number]>)[F32_REF]!;
+        if (start + length > data.length) throw new Error(`${RUN_FILES.stateBin} is shorter than ${RUN_FILES.stateJson} says`);
         return Array.from(data.subarray(start, start + length));
       }
       return value;
     }) as SavedState;
+    if (!state || typeof state !== 'object' || !state.train || typeof state.train.epoch !== 'number') throw new Error('not a saved training state');
+    return state;
   }
 
   /** A run is complete when its summary says it ended for a reason other than Ctrl-C. */
   isComplete(): boolean {
     const summary = this.readSummaryQuietly();
-    return summary !== undefined && summary.stop_reason !== 'interrupted';
+    return summary !== undefined && !isResumable(summary.stop_reason);
   }
 
-  private readSummaryQuietly(): RunSummary | undefined {
+  /** The epochs recorded so far; none when metrics.jsonl is missing or unreadable. */
+  readMetricsQuietly(): EpochRecord[] {
+    try {
+      return this.readMetrics();
+    } catch {
+      return [];
+    }
+  }
+
+  /** summary.json, or undefined when it is missing or unreadable. */
+  readSummaryQuietly(): RunSummary | undefined {
     try {
       return this.readSummary();
     } catch {
@@ -233,4 +343,15 @@ export function metricsOf(record: EpochRecord, keep: (key: string) => boolean = 
     if (typeof value === 'number' && keep(key)) out[key] = value;
   }
   return out;
+}
+
+/** state/state.json exists but cannot be read: the run cannot continue from it. */
+export class StateError extends UsageError {
+  constructor(
+    readonly path: string,
+    readonly cause: string,
+  ) {
+    super(`${path} is unreadable (${cause})`);
+    this.name = 'StateError';
+  }
 }

@@ -3,9 +3,8 @@
 // results.csv (for tools) and results.md (for people).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonValue } from '@regnet/compiler';
-import { RunDir, writeFileAtomic, type RunSummary } from './run-dir.js';
-import { valueText } from './value-text.js';
+import { valueToText, type JsonValue } from '@regnet/compiler';
+import { RunDir, isResumable, writeFileAtomic, type RunSummary } from './run-dir.js';
 import type { SweepManifest, Trial } from './sweep-plan.js';
 
 export type TrialStatus = 'done' | 'failed' | 'missing';
@@ -14,6 +13,8 @@ export interface TrialResult {
   trial: Trial;
   status: TrialStatus;
   summary?: RunSummary;
+  /** Why a failed trial failed, when known (e.g. a queued trial's error). */
+  message?: string;
 }
 
 /** Mean and sample standard deviation (0 for a single value). */
@@ -51,9 +52,9 @@ export function stat(values: number[]): Stat | undefined {
 /** The per-trial numbers a row aggregates: final (last epoch), best (checkpoint epoch) and test metrics. */
 export function trialColumns(summary: RunSummary): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [prefix, values] of [['final', summary.final], ['best', summary.best], ['test', summary.test]] as const) {
+  for (const [prefix, values] of [['final', summary.final], ['best', summary.best], ['test', summary.test], ['test_mc', summary.test_mc]] as const) {
     for (const [key, value] of Object.entries(values ?? {})) {
-      if (key === 'epoch' || typeof value !== 'number') continue;
+      if (key === 'epoch' || key === 'samples' || typeof value !== 'number') continue;
       out[`${prefix}_${key}`] = value;
     }
   }
@@ -79,15 +80,22 @@ export function readTrialResult(sweepDir: string, trial: Trial): TrialResult {
   } catch {
     summary = undefined;
   }
-  if (summary && summary.stop_reason !== 'interrupted') return { trial, status: 'done', summary };
+  if (summary && !isResumable(summary.stop_reason)) return { trial, status: 'done', summary };
   // A trial folder without a finished summary: started and then crashed or was killed.
   return { trial, status: existsSync(dir.path) ? 'failed' : 'missing', summary };
 }
 
-export function collectResults(sweepDir: string, manifest: SweepManifest, failedIds: Set<string> = new Set()): SweepResults {
-  const trials = manifest.trials.map((trial) => {
+export function collectResults(
+  sweepDir: string,
+  manifest: SweepManifest,
+  failedIds: Set<string> = new Set(),
+  messages: Record<string, string> = {},
+): SweepResults {
+  const trials = manifest.trials.map((trial): TrialResult => {
     const result = readTrialResult(sweepDir, trial);
-    return failedIds.has(trial.id) && result.status !== 'done' ? { ...result, status: 'failed' as const } : result;
+    if (result.status === 'done') return result;
+    const message = messages[trial.id];
+    return failedIds.has(trial.id) ? { ...result, status: 'failed', ...(message ? { message } : {}) } : result;
   });
   const byConfig = new Map<string, TrialResult[]>();
   for (const t of trials) byConfig.set(t.trial.config, [...(byConfig.get(t.trial.config) ?? []), t]);
@@ -123,7 +131,7 @@ export function collectResults(sweepDir: string, manifest: SweepManifest, failed
 
 /** Strings as themselves (a path, a word), other values as the language writes them. */
 function csvValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : valueText(value);
+  return typeof value === 'string' ? value : valueToText(value);
 }
 
 function csvCell(value: string): string {
@@ -164,7 +172,9 @@ export function headlineColumns(columns: string[]): string[] {
   const metric = columns.some((c) => c === 'final_accuracy') ? 'accuracy' : 'loss';
   // With accuracy as the headline, the loss where it matters most too: test (or validation).
   const loss = metric === 'loss' ? [] : columns.includes('test_loss') ? ['test_loss'] : ['final_val_loss'];
-  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, ...loss, 'epochs', 'seconds'];
+  // Monte Carlo dropout (mc_samples) next to the deterministic test pass it is compared with.
+  const mc = metric === 'loss' ? ['test_mc_loss', 'test_mc_loss_std'] : [`test_mc_${metric}`, `test_mc_${metric}_std`, 'test_mc_loss'];
+  const wanted = [`final_${metric}`, `final_val_${metric}`, `best_val_${metric}`, `test_${metric}`, ...loss, ...mc, 'epochs', 'seconds'];
   return wanted.filter((c) => columns.includes(c));
 }
 
@@ -177,6 +187,7 @@ export function columnTitle(column: string): string {
   if (COLUMN_TITLES[column]) return COLUMN_TITLES[column];
   const [, group, metric] = /^(final|best|test)_(.*)$/.exec(column) ?? [];
   if (!group) return column;
+  if (group === 'test' && metric.startsWith('mc_')) return `test ${metric.slice(3).replace(/^pass_/, 'one pass ').replace(/_std$/, ' spread')} (MC dropout)`;
   if (group === 'test') return `test ${metric}`;
   const split = metric.startsWith('val_') ? 'val' : 'train';
   return `${split} ${metric.replace(/^val_/, '')} (${group})`;
@@ -194,7 +205,7 @@ export function resultsMarkdown(results: SweepResults, plots: string[] = []): st
   lines.push(`|${[...params, 'done', ...columns].map(() => '---').join('|')}|`);
   for (const row of results.rows) {
     const cells = [
-      ...params.map((p) => `\`${valueText(row.values[p])}\``),
+      ...params.map((p) => `\`${valueToText(row.values[p])}\``),
       `${row.done}/${row.trials}`,
       ...columns.map((c) => formatStat(row.stats[c], c)),
     ];
@@ -203,6 +214,7 @@ export function resultsMarkdown(results: SweepResults, plots: string[] = []): st
   const failed = results.trials.filter((t) => t.status === 'failed');
   if (failed.length > 0) {
     lines.push('', `**${failed.length} trial(s) failed** (see their \`train.log\`): ${failed.map((t) => `\`${t.trial.id}\``).join(', ')}`);
+    for (const t of failed.filter((f) => f.message)) lines.push('', `- \`${t.trial.id}\`: ${t.message!.replace(/\s*\n\s*/g, ' ')}`);
   }
   for (const plot of plots) lines.push('', `![${plot}](${plot})`);
   lines.push('', 'All columns are in `results.csv`; each trial is a run directory with its own `report.html`.', '');

@@ -19,3 +19,4 @@ export { MetricMonitor, monitoredKey, type MonitorState } from './monitor.js';
 export { trainableParams, type TrainableParam } from './weights.js';
 export { WeightSnapshot } from './snapshots.js';
 export { withSeededMathRandom } from './seeded-random.js';
+export { evaluateMonteCarlo, monteCarloValues, type MonteCarloResult } from './mc-dropout.js';

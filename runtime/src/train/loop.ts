@@ -13,7 +13,8 @@
 //   size), measured on the training-mode forward pass, as Keras reports them; `loss`
 //   is the data loss without the regularization penalty, so runs with different
 //   regularizers compare; `val_loss` likewise (with the same label smoothing).
-// - `lr` is the learning rate of the epoch's first step; `grad_norm` is the mean
+// - `lr` is the learning rate of the epoch's last step (the rate at the epoch's end,
+//   what the next epoch starts from under a per-epoch schedule); `grad_norm` is the mean
 //   over the epoch's steps of the global gradient norm before clipping.
 // - Epochs are 1-based in records, results and messages.
 // - Randomness: one master generator seeded with `train.seed`; each epoch forks
@@ -36,12 +37,12 @@ import { Random } from '../random.js';
 import { numberHyperparameter } from './args.js';
 import { clipGradients, squaredGlobalNorm } from './clip.js';
 import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
-import { checkMonitorable, MetricMonitor, monitoredKey, monitoredValue, type MonitorState } from './monitor.js';
+import { Checkpoints } from './checkpoints.js';
+import type { MonitorState } from './monitor.js';
 import { createOptimizer, type OptimizerState } from './optimizers.js';
 import { regularizationPenalty } from './regularization.js';
 import { makeSchedule } from './schedules.js';
 import { withSeededMathRandom } from './seeded-random.js';
-import { WeightSnapshot } from './snapshots.js';
 import { getNoiseState, setNoiseState } from '../layers/index.js';
 import { trainableParams } from './weights.js';
 
@@ -64,165 +65,100 @@ export interface LoopCallbacks extends TrainCallbacks {
   onEpochEnd?(record: EpochRecord, state?: LoopState): void | Promise<void>;
 }
 
+
 /** How long the loop runs steps before letting the event loop (signal handlers) run. */
 const YIELD_EVERY_MS = 200;
+
+/** Everything one epoch's steps need, set up once per run. */
+interface EpochContext {
+  tf: TF;
+  model: tfTypes.LayersModel;
+  config: TrainConfig;
+  split: Split;
+  /** The split's targets encoded once (undefined when too large: encoded per batch). */
+  targets?: Tensor;
+  outShape: number[];
+  spec: LossSpec;
+  classification: boolean;
+  params: ReturnType<typeof trainableParams>;
+  optimizer: ReturnType<typeof createOptimizer>;
+  schedule: ReturnType<typeof makeSchedule>;
+  batchSize: number;
+  stepsPerEpoch: number;
+  augment: TrainOptions['augment'];
+  callbacks: LoopCallbacks;
+  /** When the event loop last had a turn. */
+  lastYield: number;
+}
+
+/** How an epoch's steps ended: sums for the record, or why training stops. */
+type EpochSteps =
+  | { kind: 'done'; sums: Record<string, number>; gradNormSum: number }
+  | { kind: 'interrupted' }
+  | { kind: 'non_finite'; step: number };
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { tf, ir, model, data } = options;
   const config = ir.train;
   const callbacks = (options.callbacks ?? {}) as LoopCallbacks;
   const epochs = options.epochs ?? config.epochs;
-  const spec = lossSpec(config.loss);
   checkMetrics(config.metrics);
-  const classification = data.classes > 0;
-  const outShape = outputShape(model);
-  const trainSplit = data.train;
-  if (trainSplit.size === 0) throw new Error('the training split is empty');
+  if (data.train.size === 0) throw new Error('the training split is empty');
   const hasValidation = data.validation !== undefined && data.validation.size > 0;
-
-  const params = trainableParams(model, ir);
-  const optimizer = createOptimizer(
-    tf,
-    config.optimizer,
-    params.map((p) => ({ name: p.name, key: p.key, variable: p.variable, decay: p.kernel })),
-  );
-  const baseLr = numberHyperparameter(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
-  const schedule = makeSchedule(config.schedule, baseLr, epochs);
-  const batchSize = Math.max(1, Math.floor(config.batchSize));
-  const stepsPerEpoch = Math.ceil(trainSplit.size / batchSize);
-  const variables = params.map((p) => p.variable);
-
   const resume = options.resume as LoopState | undefined;
+
+  // Set up: optimizer and schedule, the random streams, checkpoints (all resumed when resuming).
+  const params = trainableParams(model, ir);
+  const optimizer = createOptimizer(tf, config.optimizer, params.map((p) => ({ name: p.name, key: p.key, variable: p.variable, decay: p.kernel })));
+  const baseLr = numberHyperparameter(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
+  const batchSize = Math.max(1, Math.floor(config.batchSize));
+  const spec = lossSpec(config.loss);
+  const outShape = outputShape(model);
+  const classification = data.classes > 0;
+  const ctx: EpochContext = {
+    tf, model, config, split: data.train, outShape, spec, classification, params, optimizer, batchSize, callbacks,
+    schedule: makeSchedule(config.schedule, baseLr, epochs),
+    stepsPerEpoch: Math.ceil(data.train.size / batchSize),
+    augment: options.augment,
+    // The training targets, encoded (one-hot, smoothed) once for the run rather than per batch.
+    targets: encodedTargets(tf, data.train, outShape, spec, classification),
+    lastYield: performance.now(),
+  };
   const rng = resume ? new Random(resume.rngState) : new Random(config.seed);
   if (resume) optimizer.setState(resume.optimizer);
   if (resume?.noise) setNoiseState(model, resume.noise);
   const history: EpochRecord[] = resume ? resume.history.slice() : [];
-
-  const checkpointKey = monitoredKey(config.checkpointMonitor, hasValidation);
-  checkMonitorable('the best checkpoint', checkpointKey, config.metrics, hasValidation);
-  const checkpointMonitor = new MetricMonitor(checkpointKey, config.checkpointMode, 0, resume && {
-    bestEpoch: resume.bestEpoch,
-    bestValue: resume.bestValue,
-    epochsWithoutImprovement: 0,
-  });
-  const es = config.earlyStopping;
-  if (es) checkMonitorable('early_stopping', monitoredKey(es.monitor, hasValidation), config.metrics, hasValidation);
-  const earlyStopping = es
-    ? new MetricMonitor(monitoredKey(es.monitor, hasValidation), es.mode, es.minDelta, resume?.earlyStopping ?? (resume && {
-        bestEpoch: resume.bestEpoch,
-        bestValue: resume.bestValue,
-        epochsWithoutImprovement: resume.epochsWithoutImprovement,
-      }))
-    : undefined;
-
-  // Weight copies: the best checkpoint (always kept, so a non-finite loss can fall
-  // back to it) and, with restore_best, early stopping's best epoch.
-  let bestSnapshot: WeightSnapshot | undefined;
-  let earlyStopSnapshot: WeightSnapshot | undefined;
-  const releaseSnapshot = (snapshot: WeightSnapshot | undefined) => {
-    if (snapshot && snapshot !== bestSnapshot && snapshot !== earlyStopSnapshot) snapshot.dispose();
-  };
-
+  const checkpoints = new Checkpoints(tf, model, config, hasValidation, resume);
   const stateAfter = (epoch: number): LoopState => ({
     epoch,
     history: history.slice(),
-    bestEpoch: checkpointMonitor.bestEpoch,
-    bestValue: checkpointMonitor.bestValue,
+    ...checkpoints.state(),
     optimizer: optimizer.getState(),
     rngState: rng.getState(),
-    epochsWithoutImprovement: earlyStopping?.epochsWithoutImprovement ?? 0,
-    earlyStopping: earlyStopping?.state(),
     noise: getNoiseState(model),
   });
 
   let state: LoopState = resume ? { ...resume, history: history.slice() } : stateAfter(0);
   let stopReason: TrainResult['stopReason'] = 'completed';
   let nonFinite: TrainResult['nonFinite'];
-  const firstEpoch = resume ? resume.epoch : 0;
-
-  // The training targets, encoded (one-hot, smoothed) once for the run rather than per batch.
-  const targets = encodedTargets(tf, trainSplit, outShape, spec, classification);
-  let lastYield = performance.now();
   try {
-    epochLoop: for (let e = firstEpoch; e < epochs; e++) {
+    // The epochs: steps, then the record (with validation), then checkpoints and the callback.
+    for (let e = resume ? resume.epoch : 0; e < epochs; e++) {
       const epoch = e + 1;
       const started = performance.now();
-      const orderRng = rng.fork();
-      const augmentRng = rng.fork();
-      const noiseRng = rng.fork();
-      const order = ir.data.shuffle === false ? identity(trainSplit.size) : orderRng.permutation(trainSplit.size);
-
-      const sums: Record<string, number> = { loss: 0 };
-      for (const m of config.metrics) sums[m] = 0;
-      let gradNormSum = 0;
-      const firstLr = schedule(e, 0, stepsPerEpoch);
-
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        // Steps are synchronous: give signal handlers (Ctrl-C) a chance to run now and then.
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
-        if (callbacks.shouldStop?.()) {
-          stopReason = 'interrupted';
-          break epochLoop;
-        }
-        const indices = order.subarray(s * batchSize, Math.min((s + 1) * batchSize, trainSplit.size));
-        const batch = makeBatch(tf, trainSplit, targets, indices, outShape, spec, classification, options.augment, augmentRng);
-        const lr = schedule(e, s, stepsPerEpoch);
-        const outcome = trainStep(tf, model, params, variables, spec, config, batch, noiseRng);
-        disposeBatch(batch);
-
-        if (!Number.isFinite(outcome.objective)) {
-          outcome.dispose();
-          stopReason = 'non_finite';
-          nonFinite = { epoch, step: s + 1 };
-          break epochLoop;
-        }
-        const clipped = clipGradients(tf, outcome.grads, config.clip, outcome.gradNorm);
-        optimizer.apply(clipped.grads, lr);
-        for (const [name, g] of Object.entries(clipped.grads)) if (g !== outcome.grads[name]) g.dispose();
-        outcome.dispose();
-
-        const size = indices.length;
-        sums.loss! += outcome.loss * size;
-        for (const m of config.metrics) sums[m]! += outcome.metrics[m]! * size;
-        gradNormSum += clipped.norm;
-        callbacks.onStep?.({ epoch, step: s + 1, steps: stepsPerEpoch, loss: outcome.loss });
+      const steps = await runEpochSteps(ctx, e, rng, ir.data.shuffle !== false);
+      if (steps.kind === 'interrupted') {
+        stopReason = 'interrupted';
+        break;
       }
-
-      // Key order of metrics.jsonl: epoch, loss, metrics, val_*, lr, grad_norm, seconds.
-      const measured: Record<string, number> = { loss: sums.loss! / trainSplit.size };
-      for (const m of config.metrics) measured[m] = sums[m]! / trainSplit.size;
-      if (hasValidation) {
-        const validation = evaluate(tf, model, data.validation!, config, data.classes);
-        for (const [key, value] of Object.entries(validation)) measured[`val_${key}`] = value;
+      if (steps.kind === 'non_finite') {
+        stopReason = 'non_finite';
+        nonFinite = { epoch, step: steps.step };
+        break;
       }
-      const record: EpochRecord = {
-        epoch,
-        ...measured,
-        loss: measured.loss!,
-        lr: firstLr,
-        grad_norm: gradNormSum / stepsPerEpoch,
-        seconds: (performance.now() - started) / 1000,
-      };
+      const record = epochRecord(ctx, epoch, steps, hasValidation ? data.validation : undefined, data.classes, started);
       history.push(record);
-
-      if (checkpointMonitor.update(epoch, monitoredValue(record, checkpointKey))) {
-        const previous = bestSnapshot;
-        bestSnapshot = WeightSnapshot.take(tf, model, epoch);
-        releaseSnapshot(previous);
-      }
-      let stopEarly = false;
-      if (earlyStopping && es) {
-        if (earlyStopping.update(epoch, monitoredValue(record, earlyStopping.metric)) && es.restoreBest) {
-          const previous = earlyStopSnapshot;
-          earlyStopSnapshot = bestSnapshot?.epoch === epoch ? bestSnapshot : WeightSnapshot.take(tf, model, epoch);
-          releaseSnapshot(previous);
-        }
-        stopEarly = earlyStopping.epochsWithoutImprovement >= es.patience;
-      }
-
+      const stopEarly = checkpoints.afterEpoch(record);
       state = stateAfter(epoch);
       await callbacks.onEpochEnd?.(record, state);
       if (stopEarly) {
@@ -234,35 +170,89 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break;
       }
     }
-
-    // Which weights the result holds: early stopping's best with restore_best, else
-    // the best checkpoint with `checkpoint: best` (or after a non-finite loss), else the last.
-    const lastEpoch = history.length;
-    let resultEpoch = lastEpoch;
-    const chosen =
-      es?.restoreBest && earlyStopSnapshot
-        ? earlyStopSnapshot
-        : (config.checkpoint === 'best' || stopReason === 'non_finite') && bestSnapshot
-          ? bestSnapshot
-          : undefined;
-    if (chosen) {
-      chosen.restore(model);
-      resultEpoch = chosen.epoch;
-    }
+    // The result: the weights of the epoch resultEpochFor picks, when in memory.
+    const resultEpoch = checkpoints.restoreResult(stopReason, history.length);
     return {
       history,
       resultEpoch,
-      bestEpoch: checkpointMonitor.bestEpoch,
+      bestEpoch: checkpoints.bestEpoch,
       stopReason,
       ...(nonFinite ? { nonFinite } : {}),
       state,
     };
   } finally {
-    targets?.dispose();
-    const snapshots = new Set([bestSnapshot, earlyStopSnapshot]);
-    for (const snapshot of snapshots) snapshot?.dispose();
+    ctx.targets?.dispose();
+    checkpoints.dispose();
     optimizer.dispose();
   }
+}
+
+/** One epoch's optimizer steps over a seeded permutation of the training split (e is 0-based). */
+async function runEpochSteps(ctx: EpochContext, e: number, rng: Random, shuffle: boolean): Promise<EpochSteps> {
+  const { tf, model, config, split, stepsPerEpoch, batchSize, callbacks } = ctx;
+  const epoch = e + 1;
+  const orderRng = rng.fork();
+  const augmentRng = rng.fork();
+  const noiseRng = rng.fork();
+  const order = shuffle ? orderRng.permutation(split.size) : identity(split.size);
+  const variables = ctx.params.map((p) => p.variable);
+  const sums: Record<string, number> = { loss: 0 };
+  for (const m of config.metrics) sums[m] = 0;
+  let gradNormSum = 0;
+  for (let s = 0; s < stepsPerEpoch; s++) {
+    // Steps are synchronous: give signal handlers (Ctrl-C) a chance to run now and then.
+    if (performance.now() - ctx.lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      ctx.lastYield = performance.now();
+    }
+    if (callbacks.shouldStop?.()) return { kind: 'interrupted' };
+    const indices = order.subarray(s * batchSize, Math.min((s + 1) * batchSize, split.size));
+    const batch = makeBatch(tf, split, ctx.targets, indices, ctx.outShape, ctx.spec, ctx.classification, ctx.augment, augmentRng);
+    const lr = ctx.schedule(e, s, stepsPerEpoch);
+    const outcome = trainStep(tf, model, ctx.params, variables, ctx.spec, config, batch, noiseRng);
+    disposeBatch(batch);
+    if (!Number.isFinite(outcome.objective)) {
+      outcome.dispose();
+      return { kind: 'non_finite', step: s + 1 };
+    }
+    const clipped = clipGradients(tf, outcome.grads, config.clip, outcome.gradNorm);
+    ctx.optimizer.apply(clipped.grads, lr);
+    for (const [name, g] of Object.entries(clipped.grads)) if (g !== outcome.grads[name]) g.dispose();
+    outcome.dispose();
+
+    const size = indices.length;
+    sums.loss! += outcome.loss * size;
+    for (const m of config.metrics) sums[m]! += outcome.metrics[m]! * size;
+    gradNormSum += clipped.norm;
+    callbacks.onStep?.({ epoch, step: s + 1, steps: stepsPerEpoch, loss: outcome.loss });
+  }
+  return { kind: 'done', sums, gradNormSum };
+}
+
+/** The epoch's record: training means, validation metrics, the rate at the epoch's end. */
+function epochRecord(
+  ctx: EpochContext,
+  epoch: number,
+  steps: Extract<EpochSteps, { kind: 'done' }>,
+  validation: Split | undefined,
+  classes: number,
+  started: number,
+): EpochRecord {
+  const { config, split, stepsPerEpoch } = ctx;
+  // Key order of metrics.jsonl: epoch, loss, metrics, val_*, lr, grad_norm, seconds.
+  const measured: Record<string, number> = { loss: steps.sums.loss! / split.size };
+  for (const m of config.metrics) measured[m] = steps.sums[m]! / split.size;
+  if (validation) {
+    for (const [key, value] of Object.entries(evaluate(ctx.tf, ctx.model, validation, config, classes))) measured[`val_${key}`] = value;
+  }
+  return {
+    epoch,
+    ...measured,
+    loss: measured.loss!,
+    lr: ctx.schedule(epoch - 1, stepsPerEpoch - 1, stepsPerEpoch),
+    grad_norm: steps.gradNormSum / stepsPerEpoch,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 interface StepOutcome {
@@ -374,7 +364,7 @@ function identity(n: number): Int32Array {
 }
 
 /** Shape of one example's output (no batch dimension). */
-function outputShape(model: tfTypes.LayersModel): number[] {
+export function outputShape(model: tfTypes.LayersModel): number[] {
   const shape = model.outputs[0]!.shape.slice(1);
   if (shape.some((d) => d === null)) throw new Error(`the model's output shape [${shape.join(', ')}] is not fully known`);
   return shape as number[];

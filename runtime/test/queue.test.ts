@@ -1,0 +1,236 @@
+// Sweeps on many machines, end to end on one: a real redis-server, real
+// `regnetc worker` processes and `regnetc sweep --queue`. Results equal a local
+// sweep's; the data travels with the sweep; kill -9 of a worker resumes its trial
+// elsewhere from the last finished epoch; a Redis restart loses nothing; a wrong
+// URL fails fast. Without redis-server the tests skip (REGNET_E2E=required fails).
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunSummary } from '../src/run/run-dir.js';
+import { parseQueueUrl, redact } from '../src/queue/connection.js';
+import { versionMismatch } from '../src/queue/jobs.js';
+import { regnetc, tempDir, writeSpec } from './run-helpers.js';
+import { Cli, RedisServer, alive, freePort, redisMissing, sleep } from './queue-helpers.js';
+
+function skipWithoutRedis(t: TestContext): boolean {
+  const why = redisMissing();
+  if (!why) return false;
+  if (process.env.REGNET_E2E === 'required') assert.fail(`REGNET_E2E=required but ${why}`);
+  t.skip(why);
+  return true;
+}
+
+/** Every metric column of results.csv (the timing columns `seconds_*` aside). */
+function metricColumns(dir: string): string[][] {
+  const rows = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const keep = rows[0]!.map((name, i) => (name.startsWith('seconds_') ? -1 : i)).filter((i) => i >= 0);
+  return rows.map((row) => keep.map((i) => row[i]!));
+}
+
+function epochsOf(runDir: string): number[] {
+  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+}
+
+function pointsCsv(rows: number): string {
+  return 'x,y,label\n' + Array.from({ length: rows }, (_, i) => `${((i * 37) % 19) / 10 - 0.9},${((i * 11) % 17) / 8 - 1},${(i * 37) % 19 > 9 === (i * 11) % 17 > 8 ? 'a' : 'b'}`).join('\n') + '\n';
+}
+
+const CSV_SWEEP = `
+let width = 4
+let lr = 0.01
+model {
+  dense(width, activation: relu)
+  dense(2)
+}
+data { source: csv("points.csv", label: "label") validation: 0.25 }
+train { epochs: 2 batch_size: 20 optimizer: adam(lr: lr) seed: 11 }
+sweep {
+  width: [4, 8]
+  lr: [0.01, 0.1]
+}
+`;
+
+test('queue URLs: passwords are redacted, rediss:// means TLS, other versions are named', () => {
+  assert.equal(redact('redis://:s3cret@example.org:6380/2'), 'redis://:***@example.org:6380/2');
+  const tls = parseQueueUrl('rediss://user:pw@cache.example.org:6390');
+  assert.deepEqual([tls.options.host, tls.options.port, tls.options.username, tls.options.password, Boolean(tls.options.tls)], ['cache.example.org', 6390, 'user', 'pw', true]);
+  assert.equal(tls.display, 'rediss://user:***@cache.example.org:6390');
+  assert.equal(parseQueueUrl('redis://localhost').options.port, 6379);
+  assert.throws(() => parseQueueUrl('http://localhost:6379'), /is not a redis:\/\/ or rediss:\/\/ URL/);
+  assert.equal(versionMismatch('0.1.0', '0.1.0'), null);
+  assert.equal(versionMismatch('0.2.0', '0.1.0'), 'this worker runs RegNet 0.1.0 but the sweep was submitted with RegNet 0.2.0: run workers and the submitter on the same version');
+});
+
+test('a wrong queue URL fails within 5 s with one clear line', async (t) => {
+  const port = await freePort();
+  const started = Date.now();
+  const r = regnetc(['sweep', 'examples/01-overfitting-l1-l2/circle.regnet', '--queue', `redis://:pw@127.0.0.1:${port}`, '--out', join(tempDir('regnet-q-'), 'o')]);
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `regnetc: error: cannot reach the queue at redis://:***@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (is redis-server running there? check --queue or REGNET_QUEUE)\n`);
+  const w = regnetc(['worker'], undefined, 10_000);
+  assert.equal(w.code, 1);
+  assert.equal(w.stderr, 'regnetc: error: no queue given: pass --queue redis://HOST:PORT or set REGNET_QUEUE\n');
+  void t;
+});
+
+test('a 2x2 sweep through the queue on two workers equals the local sweep; the data travels; the password stays secret', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const password = 'q-secret-83461';
+  const redis = new RedisServer(await freePort(), dir, { password });
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    writeFileSync(join(dir, 'points.csv'), pointsCsv(80));
+    const spec = writeSpec(dir, 'points.regnet', CSV_SWEEP);
+    const local = regnetc(['sweep', spec, '--out', join(dir, 'local'), '--workers', '2', '--backend', 'cpu']);
+    assert.equal(local.code, 0, local.stderr);
+
+    const env = { REGNET_QUEUE: redis.url };
+    const early = new Cli(['worker', '--name', 'early'], { env, cwd: dir });
+    procs.push(early);
+    await early.waitFor(/taking trials from redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    const out = join(dir, 'queued');
+    const submit = regnetc(['sweep', spec, '--out', out, '--queue', redis.url, '--backend', 'cpu', '--detach']);
+    assert.equal(submit.code, 0, submit.stderr);
+    assert.match(submit.stdout, /queue: 4 trial\(s\) enqueued\n/);
+    assert.match(submit.stdout, /collect the results with:\n {2}regnetc sweep .*points\.regnet --out .*queued --queue '<the same URL, with its password>'/);
+    // No shared file system: the data file is gone from here, the workers have their copy.
+    renameSync(join(dir, 'points.csv'), join(dir, 'points.away'));
+    const late = new Cli(['worker', '--name', 'late', '--queue', redis.url], { cwd: dir });
+    procs.push(late);
+    const deadline = Date.now() + 90_000;
+    while (((early.stdout + late.stdout).match(/: done in /g)?.length ?? 0) < 4 && Date.now() < deadline) await sleep(200);
+    renameSync(join(dir, 'points.away'), join(dir, 'points.csv'));
+
+    // The same command without --detach collects (`--queue` alone: the URL from REGNET_QUEUE).
+    const attached = new Cli(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue'], { env });
+    procs.push(attached);
+    assert.equal(await attached.exited, 0, attached.output);
+    assert.equal(attached.stdout.match(/^\[\d\/4\] width=\d,lr=0\.0?1,rep0: done in \d+\.\d s on (early|late), 2 epochs/gm)?.length, 4, attached.stdout);
+    assert.match(attached.stdout, / on early, /);
+    assert.match(attached.stdout, / on late, /);
+    assert.deepEqual(metricColumns(out), metricColumns(join(dir, 'local')), 'every metric column equals the local sweep');
+    for (const trial of ['width=4,lr=0.01,rep0', 'width=8,lr=0.1,rep0']) {
+      const summary = JSON.parse(readFileSync(join(out, trial, 'summary.json'), 'utf8')) as RunSummary;
+      assert.equal(summary.spec_file, spec, "paths read as the submitter's");
+      assert.ok(existsSync(join(out, trial, 'model', 'model.json')));
+      assert.ok(existsSync(join(out, trial, 'report.html')));
+    }
+    assert.deepEqual(readdirSync(out).sort(), readdirSync(join(dir, 'local')).sort());
+    for (const file of filesUnder(out)) assert.ok(!readFileSync(file).includes(password), `${file} holds the password`);
+    for (const p of procs) assert.ok(!p.output.includes(password), 'no output shows the password');
+
+    const status = regnetc(['queue', 'status'], undefined, 20_000);
+    assert.equal(status.code, 1, 'no queue given');
+    const shown = new Cli(['queue', 'status'], { env });
+    assert.equal(await shown.exited, 0, shown.output);
+    assert.match(shown.stdout, /│ [0-9a-f]{16} │ points │ 0 +│ 0 +│ 4 +│ 0 +│/);
+    assert.match(shown.stdout, /early: connected, [1-3] trial\(s\) done/);
+    assert.match(shown.stdout, /late: connected, [1-3] trial\(s\) done/);
+    const clean = new Cli(['queue', 'clean'], { env });
+    assert.equal(await clean.exited, 0, clean.output);
+    assert.match(clean.stdout, /removed [0-9a-f]{16} \(points\): 4 done, 0 failed/);
+    const after = new Cli(['queue', 'status'], { env });
+    await after.exited;
+    assert.match(after.stdout, /no sweeps/);
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
+
+/** ~1 s per epoch on one core: long enough to kill a worker in the middle of a trial. */
+function slowSpec(dir: string, sweep: string, epochs: number): string {
+  writeFileSync(join(dir, 'big.csv'), pointsCsv(2000));
+  return writeSpec(
+    dir,
+    'slow.regnet',
+    `let src = "big.csv"\nlet width = 32\nmodel {\n  dense(width, activation: relu)\n  dense(width, activation: relu)\n  dense(2)\n}\n` +
+      `data { source: csv(src, label: "label") validation: 0.25 }\ntrain { epochs: ${epochs} batch_size: 16 seed: 3 }\nsweep { ${sweep} }\n`,
+  );
+}
+
+test('kill -9 of a worker mid-trial: another worker resumes the trial from its last finished epoch; a bad trial fails once', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const redis = new RedisServer(await freePort(), dir);
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    const spec = slowSpec(dir, 'src: ["big.csv", "gone.csv"]', 6);
+    const env = { REGNET_QUEUE: redis.url };
+    const doomed = new Cli(['worker', '--name', 'doomed'], { env });
+    procs.push(doomed);
+    await doomed.waitFor(/taking trials/);
+    const out = join(dir, 'out');
+    const submit = new Cli(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue'], { env });
+    procs.push(submit);
+    await submit.waitFor(/src=big\.csv,rep0: epoch [1-4]\/6 .* on doomed/);
+    const child = Number((await doomed.waitFor(/src=big\.csv,rep0: trial process (\d+)/))[1]);
+    doomed.signal('SIGKILL', true);
+    const killedAt = Date.now();
+    const rescuer = new Cli(['worker', '--name', 'rescuer'], { env });
+    procs.push(rescuer);
+    const resumed = Number((await submit.waitFor(/src=big\.csv,rep0: resumed after epoch (\d) on rescuer/, 30_000))[1]);
+    const handover = Date.now() - killedAt;
+    assert.ok(handover < 15_000, `the trial ran elsewhere ${handover} ms after the kill`);
+    t.diagnostic(`kill -9 -> trial resumed elsewhere after ${handover} ms`);
+    assert.ok(resumed >= 1 && resumed < 6);
+    await sleep(500);
+    assert.ok(!alive(child), "the killed worker's trial process stopped too");
+    assert.equal(await submit.exited, 1, submit.output);
+
+    const big = join(out, 'src=big.csv,rep0');
+    assert.deepEqual(epochsOf(big), [1, 2, 3, 4, 5, 6], 'every epoch exactly once');
+    const summary = JSON.parse(readFileSync(join(big, 'summary.json'), 'utf8')) as RunSummary;
+    assert.equal(summary.resumed, 1);
+    assert.equal(summary.stop_reason, 'completed');
+    assert.equal(submit.stderr.match(/src=gone\.csv,rep0: FAILED/g)?.length, 1, 'the bad trial is reported once');
+    assert.match(submit.stderr, /regnetc: 1 of 2 trials did not complete/);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    assert.match(md, /- `src=gone\.csv,rep0`: .*error RN601: data file 'gone\.csv' not found.*\(exit code 1\)/);
+    assert.equal((doomed.output + rescuer.output).match(/src=gone\.csv,rep0: started/g)?.length, 1, 'not retried');
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
+
+test('Redis stopped and restarted mid-sweep (appendonly): both sides say so, reconnect, and nothing is lost', { timeout: 180_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const redis = new RedisServer(await freePort(), dir, { appendonly: true });
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    const spec = slowSpec(dir, 'width: [16, 32]', 3);
+    const env = { REGNET_QUEUE: redis.url };
+    const worker = new Cli(['worker', '--name', 'steady'], { env });
+    procs.push(worker);
+    await worker.waitFor(/taking trials/);
+    const out = join(dir, 'out');
+    const submit = new Cli(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue'], { env });
+    procs.push(submit);
+    await submit.waitFor(/width=16,rep0: epoch 1\/3/);
+    await redis.stop();
+    await sleep(1000);
+    await redis.start();
+    assert.equal(await submit.exited, 0, submit.output);
+    for (const p of [submit, worker]) {
+      assert.match(p.stderr, /lost the queue at redis:\/\/127\.0\.0\.1:\d+ \(.*\); reconnecting\.\.\./);
+      assert.match(p.stderr, /reconnected to the queue at redis:\/\/127\.0\.0\.1:\d+/);
+    }
+    for (const trial of ['width=16,rep0', 'width=32,rep0']) assert.deepEqual(epochsOf(join(out, trial)), [1, 2, 3], trial);
+    assert.match(readFileSync(join(out, 'results.csv'), 'utf8'), /^16,1,1,0,/m);
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
