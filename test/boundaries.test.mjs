@@ -49,6 +49,19 @@ test('the language server imports neither TensorFlow.js nor the runtime', () => 
   assert.deepEqual(forbidden('language-server/src', (s) => tfjs(s) || runtime(s)), []);
 });
 
+test('the IR is the only contract: training code (train, model, layers, data, backend) takes only types from the compiler', () => {
+  const offenders = [];
+  for (const dir of ['train', 'model', 'layers', 'data', 'backend']) {
+    for (const file of sources(join(ROOT, 'runtime/src', dir))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\b(import|export)\s+(type\s+)?[^;]*?from\s*['"]@regnet\/compiler['"]/g)) {
+        if (!m[2]) offenders.push(`${relative(ROOT, file)}: ${m[0].replace(/\s+/g, ' ')}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
 test('the import scan sees static, dynamic and require imports', () => {
   const text = `import a from '@tensorflow/tfjs';\nconst b = await import("x");\nrequire('y');\nexport { c } from './c.js';`;
   assert.deepEqual([...text.matchAll(IMPORT)].map((m) => m[1]), ['@tensorflow/tfjs', 'x', 'y', './c.js']);
