@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, type Call, type LetDecl, type ModelDecl, type SectionDecl } from '../src/index.js';
 import { at, show } from './helpers.js';
+import { RegnetParser } from '../src/parser/grammar.js';
+
+test("the grammar passes chevrotain's validations (skipped at run time for start-up speed)", () => {
+  assert.doesNotThrow(() => new RegnetParser({ validateGrammar: true }));
+});
 
 const FULL = `# every construct of docs/language.md sections 1-2
 let p = 0.5

@@ -176,8 +176,8 @@ test('10 gaussian noise on activations regularizes at a small learning rate: low
 
 test('12 normalization layers: the four convnets (batch, layer, group, instance norm) train at a batch of 4', async () => {
   for (const norm of ['batchnorm', 'layernorm', 'groupnorm', 'instancenorm']) {
-    const [{ summary }] = await trainEach(example(`12-normalization-layers/${norm}.regnet`), [['--set', 'batch=4']], ['--epochs', '1', '--set', 'train_size=100']);
+    const [{ summary }] = await trainEach(example(`12-normalization-layers/${norm}.regnet`), [['--set', 'batch=4']], ['--epochs', '2', '--set', 'train_size=200']);
     assert.equal(summary.stop_reason, 'completed', norm);
-    assert.ok(summary.final.loss < 2.3, `${norm}: training loss ${summary.final.loss} below chance (ln 10)`);
+    assert.ok(summary.final.loss < 1.5, `${norm}: training loss ${summary.final.loss} far below chance (ln 10 = 2.3)`);
   }
 });

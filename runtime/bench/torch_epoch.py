@@ -1,19 +1,22 @@
 #!/usr/bin/python3
-"""PyTorch's side of runtime/bench/training.bench.ts: training epochs of the same MNIST MLP
-and small convnet, on the same digits, batch size and optimizer, for a side-by-side ratio.
+"""PyTorch's side of runtime/bench/training.bench.ts: training epochs of the same networks as the
+benchmark's specs (bench/mlp.regnet, convnet.regnet, lstm.regnet, cifar.regnet), written by hand
+in PyTorch, on the same examples, batch size and optimizer, for a side-by-side ratio.
 
 Run by the benchmark with Debian's /usr/bin/python3 (python3-torch); not needed by tests:
 
     /usr/bin/python3 runtime/bench/torch_epoch.py --model mlp --data /tmp/x.f32 --labels /tmp/y.i32 \
-        --n 7996 --batch 64 --threads 2 --epochs 1 --warmup-steps 10 [--max-seconds 20]
+        --n 6000 --batch 128 --threads 2 --epochs 1 --warmup-steps 5 [--max-seconds 20]
 
-The data files are raw little-endian float32 images [n, 28, 28] and int32 labels [n], written by the
-benchmark from the runtime's own MNIST loader. The loop is a plain PyTorch epoch: a shuffled
+The data files are raw little-endian examples as the runtime loaded them: float32 images
+[n, h, w, c] (NHWC, permuted here to NCHW) or int32 token ids [n, length] for the LSTM, and int32
+labels [n]. The loop is a plain PyTorch epoch: a shuffled
 permutation, per batch forward + cross-entropy + backward + Adam step, loss and accuracy summed on
 the device and read once at the end of the epoch (as our loop's numbers are). Prints one JSON line.
 """
 import argparse
 import json
+import resource
 import time
 
 import numpy as np
@@ -23,21 +26,49 @@ import torch.nn.functional as F
 
 
 def mlp():
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    # flatten, dense(256, relu), dropout(0.2), dense(10)
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
 
 
 def convnet():
-    # conv2d(32, 3x3, same) relu maxpool(2) conv2d(64, 3x3, same) relu maxpool(2) flatten dense(10)
+    # conv2d(16, 3x3, same), batchnorm, relu, maxpool(2), flatten, dense(10)
     return nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 7 * 7, 10),
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 14 * 14, 10),
     )
+
+
+class LstmText(nn.Module):
+    # embedding(5000, 64), lstm(64) (last h), dense(2)
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(5000, 64)
+        self.lstm = nn.LSTM(64, 64, batch_first=True)
+        self.dense = nn.Linear(64, 2)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(self.embedding(x))
+        return self.dense(h[-1])
+
+
+def cifar():
+    def block(cin, cout):
+        return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU()]
+    # two conv 3x3x32 + bn + relu, maxpool, two conv 3x3x64 + bn + relu, maxpool, dropout, dense 10
+    return nn.Sequential(
+        *block(3, 32), *block(32, 32), nn.MaxPool2d(2),
+        *block(32, 64), *block(64, 64), nn.MaxPool2d(2),
+        nn.Dropout(0.25), nn.Flatten(), nn.Linear(64 * 8 * 8, 10),
+    )
+
+
+MODELS = {'mlp': mlp, 'convnet': convnet, 'lstm': LstmText, 'cifar': cifar}
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--model', choices=['mlp', 'convnet'], required=True)
+    p.add_argument('--model', choices=sorted(MODELS), required=True)
+    p.add_argument('--shape', required=True, help='one example, comma-separated: 28,28,1 (NHWC) or 100 (tokens)')
     p.add_argument('--data', required=True)
     p.add_argument('--labels', required=True)
     p.add_argument('--n', type=int, required=True)
@@ -52,9 +83,13 @@ def main():
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    x = torch.from_numpy(np.fromfile(a.data, dtype='<f4').reshape(a.n, 1, 28, 28).copy())
+    shape = [int(d) for d in a.shape.split(',')]
+    if a.model == 'lstm':
+        x = torch.from_numpy(np.fromfile(a.data, dtype='<i4').astype(np.int64).reshape(a.n, *shape))
+    else:
+        x = torch.from_numpy(np.fromfile(a.data, dtype='<f4').reshape(a.n, *shape)).permute(0, 3, 1, 2).contiguous()
     y = torch.from_numpy(np.fromfile(a.labels, dtype='<i4').astype(np.int64))
-    model = mlp() if a.model == 'mlp' else convnet()
+    model = MODELS[a.model]()
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
 
     def step(xb, yb, sums):
@@ -93,6 +128,7 @@ def main():
         epochs.append({'seconds': seconds, 'cpu_seconds': cpu_seconds, 'steps': steps, 'loss': loss / seen, 'accuracy': correct / seen})
     print(json.dumps({
         'model': a.model,
+        'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         'torch': torch.__version__,
         'threads': torch.get_num_threads(),
         'epochs': epochs,

@@ -1,20 +1,24 @@
-// Training speed, side by side in one run: an epoch of the MNIST MLP and of the small convnet
-// (all 7,996 training digits, batch 64, adam(lr: 0.001), accuracy metric, no validation) as
-//   - the compiled spec through RegNet's own loop (train/loop.ts) on wasm, and on cpu;
-//   - the same model hand-written with tfjs-layers `model.fit`, on the same backend;
-//   - PyTorch on this machine (runtime/bench/torch_epoch.py with /usr/bin/python3; skipped with a
-//     note when it has no torch), 2 threads as the guide asks, and 1 thread (wasm runs on one).
-// The contenders alternate within each of REPEATS rounds, so a change of machine load hits them
-// alike; ratios are per round (same round, back to back), and the table shows their medians.
-// cpu epochs are extrapolated from a few steps, and any contender whose epoch passes its time
-// cap stops there and is extrapolated from the steps it ran (both are flagged in the results).
-// Then, in a child process per model (so that peak RSS is that model's), memory across epochs:
-// RSS and the JS heap (after a forced GC), peak RSS, the wasm heap and tf.memory()'s tensors
-// after every epoch.
+// Training speed and memory, side by side in one run, on the four workloads of bench/*.regnet:
+//   mlp      MNIST MLP 784-256-10 with dropout, 6,000 digits            goal ≤ 1.0x PyTorch
+//   convnet  conv 3x3x16, batchnorm, maxpool, dense; 4,000 digits       goal ≤ 2.5x
+//   lstm     embedding(5000, 64), lstm(64), dense(2); 4,000 x 100 tokens goal ≤ 3x
+//   cifar    2x conv32+bn, pool, 2x conv64+bn, pool, dropout, dense; 2,000 32x32x3 images ≤ 3x
+// all batch 128, adam(lr: 0.001), accuracy metric, no validation. Contenders, alternating within
+// each of REPEATS rounds (so a change of machine load hits them alike; ratios are per round and
+// the tables show their medians):
+//   - the compiled spec through RegNet's own loop (train/loop.ts) on wasm;
+//   - for mlp and convnet, the same model hand-written with tfjs-layers `model.fit` (same backend);
+//   - PyTorch (runtime/bench/torch_epoch.py, /usr/bin/python3; skipped with a note when it has no
+//     torch) at 1 and 2 threads; a goal compares with the faster of the two in that round.
+// Wall time and the process's CPU time are both recorded: on a loaded machine the CPU-time ratio is
+// the steadier figure. An epoch that passes its time cap stops there and is extrapolated (flagged).
+// Then, in a child process per workload (so that peak RSS is that workload's), memory over 10
+// epochs: RSS (after a forced GC), JS heap, wasm heap and live tensors after each, and peak RSS,
+// next to PyTorch's peak RSS; the goal is RSS after epoch 10 within 10% of epoch 2.
 // Writes bench/results/training.json and prints the tables.
-// Flags: --quick (1 round, shorter caps), --only mlp|convnet; `--memory MODEL` is the child mode.
+// Flags: --quick (1 round, shorter caps), --only NAME[,NAME]; `--memory NAME` is the child mode.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,86 +31,67 @@ import { loadData } from '../src/data/load.js';
 import { buildModel } from '../src/model/build.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/loop.js';
+import { ensureBenchData } from './bench-data.js';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+const BENCH_DIR = fileURLToPath(new URL('../../../bench/', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_epoch.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 
-type ModelName = 'mlp' | 'convnet';
-const BATCH = 64;
-const LR = 0.001;
+type Workload = 'mlp' | 'convnet' | 'lstm' | 'cifar';
+const ALL: Workload[] = ['mlp', 'convnet', 'lstm', 'cifar'];
 const SEED = 1;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const REPEATS = QUICK ? 1 : 3;
+const REPEATS = QUICK ? 1 : 2;
 /** Warm-up steps before any timing (JIT, XNNPACK operators, allocator). */
-const WARMUP_STEPS = 5;
-/** Seconds after which a contender's timed epoch stops and is extrapolated. */
-const CAP_SECONDS: Record<ModelName, number> = QUICK ? { mlp: 5, convnet: 8 } : { mlp: 20, convnet: 25 };
-/** cpu: steps timed (an epoch would take minutes), extrapolated to the epoch. */
-const CPU_STEPS: Record<ModelName, number> = QUICK ? { mlp: 5, convnet: 1 } : { mlp: 12, convnet: 2 };
-/** Memory children: epochs, and training digits per epoch (the convnet on a subset to stay quick). */
-const MEMORY_EPOCHS = 3;
-const MEMORY_EXAMPLES: Record<ModelName, number | undefined> = { mlp: undefined, convnet: 2000 };
-/** Targets from the issue and the guide: seconds per epoch relative to the peer. */
+const WARMUP_STEPS = 3;
+/** Epochs of the memory children, and the examples they train on (a subset keeps them short). */
+const MEMORY_EPOCHS = 10;
+const MEMORY_EXAMPLES = 512;
+/** Goals of the fit comparison and of RSS growth (epoch 10 over epoch 2). */
 const TARGET_VS_FIT = 1.1;
-const TARGET_VS_TORCH: Record<ModelName, number> = { mlp: 3, convnet: 10 };
+const TARGET_RSS_GROWTH = 1.1;
 
-/** The architectures, in the language and (identically) in tfjs-layers and torch_epoch.py. */
-const MODELS: Record<ModelName, { description: string; layers: string[]; fit: (tf: TF) => tfTypes.Sequential }> = {
+const WORKLOADS: Record<Workload, { goal: number; capSeconds: number; fit?: (tf: TF) => tfTypes.Sequential }> = {
   mlp: {
-    description: 'flatten, dense(256, relu), dense(10)',
-    layers: ['flatten', 'dense(256, activation: relu)', 'dense(10)'],
+    goal: 1.0,
+    capSeconds: 15,
     fit: (tf) =>
       tf.sequential({
         layers: [
           tf.layers.flatten({ inputShape: [28, 28, 1] }),
           tf.layers.dense({ units: 256, activation: 'relu' }),
+          tf.layers.dropout({ rate: 0.2 }),
           tf.layers.dense({ units: 10 }),
         ],
       }),
   },
   convnet: {
-    description: 'conv2d(32, 3x3, same, relu), maxpool(2), conv2d(64, 3x3, same, relu), maxpool(2), flatten, dense(10)',
-    layers: ['conv2d(32, activation: relu)', 'maxpool(2)', 'conv2d(64, activation: relu)', 'maxpool(2)', 'flatten', 'dense(10)'],
+    goal: 2.5,
+    capSeconds: 20,
     fit: (tf) =>
       tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same' }),
+          tf.layers.batchNormalization(),
+          tf.layers.reLU(),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.flatten(),
           tf.layers.dense({ units: 10 }),
         ],
       }),
   },
+  lstm: { goal: 3.0, capSeconds: 25 },
+  cifar: { goal: 3.0, capSeconds: 25 },
 };
+const capOf = (name: Workload) => (QUICK ? Math.ceil(WORKLOADS[name].capSeconds / 2) : WORKLOADS[name].capSeconds);
 
-function specText(name: ModelName): string {
-  return [
-    `model ${name} {`,
-    ...MODELS[name].layers.map((l) => `  ${l}`),
-    '}',
-    'data {',
-    '  source: mnist()',
-    '  validation: 0',
-    '}',
-    'train {',
-    '  epochs: 1',
-    `  batch_size: ${BATCH}`,
-    `  optimizer: adam(lr: ${LR})`,
-    '  metrics: [accuracy]',
-    `  seed: ${SEED}`,
-    '}',
-    '',
-  ].join('\n');
-}
-
-function compileSpec(name: ModelName): GraphIR {
-  const result = compile(specText(name), { file: `bench/${name}.regnet` });
+function compileWorkload(name: Workload): GraphIR {
+  const file = join(BENCH_DIR, `${name}.regnet`);
+  const result = compile(readFileSync(file, 'utf8'), { file });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (!result.ir || errors.length > 0) throw new Error(`bench spec ${name}: ${errors.map((d) => d.message).join('; ')}`);
+  if (!result.ir || errors.length > 0) throw new Error(`bench/${name}.regnet: ${errors.map((d) => d.message).join('; ')}`);
   return result.ir;
 }
 
@@ -117,10 +102,7 @@ const median = (values: number[]): number => {
 };
 const round = (v: number, digits = 3) => +v.toFixed(digits);
 
-/**
- * One timed run: `steps` training steps in `seconds` of wall time, and `cpuSeconds` of the
- * process's CPU time (all its threads): on a shared machine the CPU time is the steadier figure.
- */
+/** One timed run: `steps` training steps in `seconds` of wall time and `cpuSeconds` of the process's CPU time (all threads). */
 interface Timing {
   steps: number;
   seconds: number;
@@ -138,14 +120,8 @@ function head(tf: TF, split: Split, n: number): Split {
   return { x: tf.slice(split.x, 0, size), y: tf.slice(split.y, 0, size), size };
 }
 
-/** A copy of a split's tensors on the active backend. */
-function copyToBackend(tf: TF, split: Split): Split {
-  return { x: tf.tensor(split.x.dataSync(), split.x.shape, split.x.dtype), y: tf.tensor(split.y.dataSync(), split.y.shape, split.y.dtype), size: split.size };
-}
-
 /** RegNet's loop: one epoch of `split` (stopped after `cap` seconds). */
-async function regnetRun(tf: TF, ir: GraphIR, model: tfTypes.LayersModel, split: Split, cap = Infinity): Promise<Timing> {
-  const data: LoadedData = { train: split, classes: 10 };
+async function regnetRun(tf: TF, ir: GraphIR, model: tfTypes.LayersModel, data: LoadedData, cap = Infinity): Promise<Timing> {
   let steps = 0;
   const cpuStart = cpuNow();
   const start = performance.now();
@@ -164,12 +140,12 @@ async function regnetRun(tf: TF, ir: GraphIR, model: tfTypes.LayersModel, split:
 }
 
 /** tfjs-layers: `model.fit` for one epoch of x/y (stopped after `cap` seconds). */
-async function fitRun(model: tfTypes.Sequential, x: tfTypes.Tensor, y: tfTypes.Tensor, cap = Infinity): Promise<Timing> {
+async function fitRun(model: tfTypes.Sequential, x: tfTypes.Tensor, y: tfTypes.Tensor, batch: number, cap = Infinity): Promise<Timing> {
   let steps = 0;
   const cpuStart = cpuNow();
   const start = performance.now();
   await model.fit(x, y, {
-    batchSize: BATCH,
+    batchSize: batch,
     epochs: 1,
     shuffle: true,
     verbose: 0,
@@ -183,11 +159,11 @@ async function fitRun(model: tfTypes.Sequential, x: tfTypes.Tensor, y: tfTypes.T
   return { steps, seconds: (performance.now() - start) / 1000, cpuSeconds: cpuNow() - cpuStart };
 }
 
-function compileFit(tf: TF, name: ModelName): tfTypes.Sequential {
-  const model = MODELS[name].fit(tf);
+function compileFit(tf: TF, name: Workload): tfTypes.Sequential {
+  const model = WORKLOADS[name].fit!(tf);
   model.compile({
-    optimizer: tf.train.adam(LR),
-    // The models end in logits, as the compiled spec's (its crossentropy is from logits).
+    optimizer: tf.train.adam(0.001),
+    // The models end in logits, as the compiled specs' (their crossentropy is from logits).
     loss: (yTrue: tfTypes.Tensor, yPred: tfTypes.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
     metrics: ['accuracy'],
   });
@@ -196,6 +172,7 @@ function compileFit(tf: TF, name: ModelName): tfTypes.Sequential {
 
 interface TorchRun extends Timing {
   version: string;
+  peakRssMb: number;
 }
 
 /** Whether /usr/bin/python3 imports torch, and the reason when it does not. */
@@ -206,11 +183,20 @@ function torchStatus(): { available: boolean; note?: string } {
   return { available: true };
 }
 
-function torchRun(name: ModelName, files: { x: string; y: string; n: number }, threads: number, cap: number): TorchRun {
+interface TorchFiles {
+  x: string;
+  y: string;
+  n: number;
+  shape: number[];
+  batch: number;
+}
+
+function torchRun(name: Workload, files: TorchFiles, threads: number, cap: number): TorchRun {
   const r = spawnSync(
     PYTHON,
-    [TORCH_SCRIPT, '--model', name, '--data', files.x, '--labels', files.y, '--n', String(files.n), '--batch', String(BATCH),
-      '--threads', String(threads), '--epochs', '1', '--warmup-steps', String(WARMUP_STEPS), '--lr', String(LR), '--max-seconds', String(cap)],
+    [TORCH_SCRIPT, '--model', name, '--shape', files.shape.join(','), '--data', files.x, '--labels', files.y, '--n', String(files.n),
+      '--batch', String(files.batch), '--threads', String(threads), '--epochs', '1', '--warmup-steps', String(WARMUP_STEPS),
+      '--lr', '0.001', '--max-seconds', String(cap)],
     {
       encoding: 'utf8',
       timeout: (cap + 120) * 1000,
@@ -220,31 +206,32 @@ function torchRun(name: ModelName, files: { x: string; y: string; n: number }, t
     },
   );
   if (r.status !== 0) throw new Error(`torch_epoch.py failed: ${r.error?.message ?? r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torch: string; epochs: { seconds: number; cpu_seconds: number; steps: number }[] };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    torch: string;
+    peak_rss_mb: number;
+    epochs: { seconds: number; cpu_seconds: number; steps: number }[];
+  };
   const epoch = out.epochs[0]!;
-  return { steps: epoch.steps, seconds: epoch.seconds, cpuSeconds: epoch.cpu_seconds, version: out.torch };
+  return { steps: epoch.steps, seconds: epoch.seconds, cpuSeconds: epoch.cpu_seconds, version: out.torch, peakRssMb: out.peak_rss_mb };
 }
 
 interface ContenderResult {
   backend: string;
   /** Wall time (median over rounds). */
   seconds_per_epoch: number;
-  steps_per_second: number;
   /** The process's CPU time per epoch (median over rounds). */
   cpu_seconds_per_epoch: number;
   /** Per round: measured steps and seconds. */
   rounds: { steps: number; seconds: number; seconds_per_epoch: number; cpu_seconds_per_epoch: number }[];
   extrapolated: boolean;
-  note?: string;
 }
 
-function summarize(backend: string, rounds: Timing[], stepsPerEpoch: number, note?: string): ContenderResult {
+function summarize(backend: string, rounds: Timing[], stepsPerEpoch: number): ContenderResult {
   const perEpoch = rounds.map((r) => (r.seconds / r.steps) * stepsPerEpoch);
   const cpuPerEpoch = rounds.map((r) => (r.cpuSeconds / r.steps) * stepsPerEpoch);
   return {
     backend,
     seconds_per_epoch: round(median(perEpoch)),
-    steps_per_second: round(stepsPerEpoch / median(perEpoch), 2),
     cpu_seconds_per_epoch: round(median(cpuPerEpoch)),
     rounds: rounds.map((r, i) => ({
       steps: r.steps,
@@ -253,132 +240,113 @@ function summarize(backend: string, rounds: Timing[], stepsPerEpoch: number, not
       cpu_seconds_per_epoch: round(cpuPerEpoch[i]!),
     })),
     extrapolated: rounds.some((r) => r.steps < stepsPerEpoch),
-    ...(note ? { note } : {}),
   };
 }
 
-/** Median over rounds of (a's seconds/epoch ÷ b's) in the same round; wall time or CPU time. */
-function ratio(a: ContenderResult | undefined, b: ContenderResult | undefined, cpu = false): number | undefined {
-  if (!a || !b) return undefined;
-  const n = Math.min(a.rounds.length, b.rounds.length);
+/** Median over rounds of a's seconds/epoch ÷ the best of `peers` in the same round (wall or CPU time). */
+function ratio(a: ContenderResult | undefined, peers: (ContenderResult | undefined)[], cpu = false): number | undefined {
+  const present = peers.filter((p): p is ContenderResult => p !== undefined);
+  if (!a || present.length === 0) return undefined;
+  const n = Math.min(a.rounds.length, ...present.map((p) => p.rounds.length));
   if (n === 0) return undefined;
   const of = (c: ContenderResult, i: number) => (cpu ? c.rounds[i]!.cpu_seconds_per_epoch : c.rounds[i]!.seconds_per_epoch);
-  const perRound = Array.from({ length: n }, (_, i) => of(a, i) / of(b, i));
-  return round(median(perRound), 2);
+  return round(median(Array.from({ length: n }, (_, i) => of(a, i) / Math.min(...present.map((p) => of(p, i))))), 2);
 }
 
-async function benchModel(name: ModelName, torch: { available: boolean; note?: string }, dir: string) {
-  let { tf } = await initBackend('wasm');
-  const ir = compileSpec(name);
-  const data = await loadData(tf, ir.data, SEED);
-  const split = data.train;
-  const stepsPerEpoch = Math.ceil(split.size / BATCH);
-  const log = (msg: string) => console.log(`  ${name} ${msg}`);
-
-  // PyTorch trains on exactly these digits.
-  const files = { x: join(dir, `${name}-x.f32`), y: join(dir, `${name}-y.i32`), n: split.size };
-  writeFileSync(files.x, split.x.dataSync() as Float32Array);
+/** The split's examples and labels as raw files for torch_epoch.py. */
+function writeTorchFiles(split: Split, dir: string, name: Workload, batch: number): TorchFiles {
+  const files = { x: join(dir, `${name}-x.bin`), y: join(dir, `${name}-y.i32`), n: split.size, shape: split.x.shape.slice(1), batch };
+  writeFileSync(files.x, split.x.dataSync() as Float32Array | Int32Array);
   writeFileSync(files.y, split.y.dataSync() as Int32Array);
+  return files;
+}
 
-  // wasm contenders, warmed up once.
+async function benchWorkload(name: Workload, torch: { available: boolean; note?: string }, dir: string) {
+  const { tf } = await initBackend('wasm');
+  const ir = compileWorkload(name);
+  const loaded = await loadData(tf, ir.data, SEED);
+  const data: LoadedData = { train: loaded.train, classes: loaded.classes };
+  const split = data.train;
+  const batch = ir.train.batchSize;
+  const stepsPerEpoch = Math.ceil(split.size / batch);
+  const cap = capOf(name);
+  const log = (msg: string) => console.log(`  ${name} ${msg}`);
+  const files = writeTorchFiles(split, dir, name, batch);
+
   const ours = buildModel(tf, ir, new Random(SEED));
-  const warm = head(tf, split, WARMUP_STEPS * BATCH);
-  await regnetRun(tf, ir, ours, warm);
-  const fitModel = compileFit(tf, name);
-  const yOneHot = tf.oneHot(split.y as tfTypes.Tensor1D, 10).toFloat();
-  const warmY = tf.slice(yOneHot, 0, warm.size);
-  await fitRun(fitModel, warm.x, warmY);
+  const warm = head(tf, split, WARMUP_STEPS * batch);
+  await regnetRun(tf, ir, ours, { train: warm, classes: data.classes });
+  const fitModel = WORKLOADS[name].fit ? compileFit(tf, name) : undefined;
+  const yOneHot = fitModel ? tf.oneHot(split.y as tfTypes.Tensor1D, data.classes).toFloat() : undefined;
+  if (fitModel) await fitRun(fitModel, warm.x, tf.slice(yOneHot!, 0, warm.size), batch);
 
-  const rounds: Record<string, Timing[]> = { regnet_wasm: [], fit_wasm: [], torch_2: [], torch_1: [] };
-  let torchVersion: string | undefined;
+  const rounds: Record<string, Timing[]> = { regnet_wasm: [], fit_wasm: [], torch_1: [], torch_2: [] };
+  let torchVersion = '';
+  let torchPeakRss = 0;
   for (let r = 0; r < REPEATS; r++) {
-    const cap = CAP_SECONDS[name];
-    const a = await regnetRun(tf, ir, ours, split, cap);
+    const a = await regnetRun(tf, ir, ours, data, cap);
     rounds.regnet_wasm!.push(a);
-    log(`round ${r + 1}: regnet/wasm ${a.steps} steps in ${a.seconds.toFixed(2)} s`);
-    const b = await fitRun(fitModel, split.x, yOneHot, cap);
-    rounds.fit_wasm!.push(b);
-    log(`round ${r + 1}: fit/wasm    ${b.steps} steps in ${b.seconds.toFixed(2)} s`);
+    log(`round ${r + 1}: regnet/wasm ${a.steps} steps in ${a.seconds.toFixed(2)} s (CPU ${a.cpuSeconds.toFixed(2)} s)`);
+    if (fitModel) {
+      const b = await fitRun(fitModel, split.x, yOneHot!, batch, cap);
+      rounds.fit_wasm!.push(b);
+      log(`round ${r + 1}: fit/wasm    ${b.steps} steps in ${b.seconds.toFixed(2)} s (CPU ${b.cpuSeconds.toFixed(2)} s)`);
+    }
     if (torch.available) {
-      for (const threads of [2, 1]) {
+      for (const threads of [1, 2]) {
         const t = torchRun(name, files, threads, cap);
         torchVersion = t.version;
+        torchPeakRss = Math.max(torchPeakRss, t.peakRssMb);
         rounds[`torch_${threads}`]!.push(t);
-        log(`round ${r + 1}: torch/${threads}     ${t.steps} steps in ${t.seconds.toFixed(2)} s`);
+        log(`round ${r + 1}: torch/${threads}     ${t.steps} steps in ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds.toFixed(2)} s)`);
       }
     }
   }
-  tf.dispose([warm.x, warm.y, warmY, yOneHot]);
+  tf.dispose([warm.x, warm.y, split.x, split.y, ...(yOneHot ? [yOneHot] : [])]);
   ours.dispose();
-  fitModel.dispose();
+  fitModel?.dispose();
 
-  // cpu: a few steps each, after one warm-up step.
-  ({ tf } = await initBackend('cpu'));
-  const cpuSplit = copyToBackend(tf, { x: split.x, y: split.y, size: split.size });
-  const cpuData = head(tf, cpuSplit, CPU_STEPS[name] * BATCH);
-  const cpuWarm = head(tf, cpuSplit, BATCH);
-  const oursCpu = buildModel(tf, ir, new Random(SEED));
-  await regnetRun(tf, ir, oursCpu, cpuWarm);
-  const c = await regnetRun(tf, ir, oursCpu, cpuData);
-  log(`regnet/cpu ${c.steps} steps in ${c.seconds.toFixed(2)} s`);
-  const fitCpu = compileFit(tf, name);
-  const cpuY = tf.oneHot(cpuData.y as tfTypes.Tensor1D, 10).toFloat();
-  await fitRun(fitCpu, cpuWarm.x, tf.slice(cpuY, 0, cpuWarm.size));
-  const d = await fitRun(fitCpu, cpuData.x, cpuY);
-  log(`fit/cpu    ${d.steps} steps in ${d.seconds.toFixed(2)} s`);
-  tf.dispose([cpuSplit.x, cpuSplit.y, cpuData.x, cpuData.y, cpuWarm.x, cpuWarm.y, cpuY]);
-  oursCpu.dispose();
-  fitCpu.dispose();
-  ({ tf } = await initBackend('wasm'));
-  tf.dispose([split.x, split.y]);
-
-  const cpuNote = `${CPU_STEPS[name]} steps timed, extrapolated to the epoch`;
-  const contenders: Record<string, ContenderResult> = {
-    regnet_wasm: summarize('wasm', rounds.regnet_wasm!, stepsPerEpoch),
-    fit_wasm: summarize('wasm', rounds.fit_wasm!, stepsPerEpoch),
-    regnet_cpu: summarize('cpu', [c], stepsPerEpoch, cpuNote),
-    fit_cpu: summarize('cpu', [d], stepsPerEpoch, cpuNote),
-  };
+  const contenders: Record<string, ContenderResult> = { regnet_wasm: summarize('wasm', rounds.regnet_wasm!, stepsPerEpoch) };
+  if (fitModel) contenders.fit_wasm = summarize('wasm', rounds.fit_wasm!, stepsPerEpoch);
   if (torch.available) {
-    contenders.torch_2_threads = summarize(`torch ${torchVersion}, 2 threads`, rounds.torch_2!, stepsPerEpoch);
     contenders.torch_1_thread = summarize(`torch ${torchVersion}, 1 thread`, rounds.torch_1!, stepsPerEpoch);
+    contenders.torch_2_threads = summarize(`torch ${torchVersion}, 2 threads`, rounds.torch_2!, stepsPerEpoch);
   }
-  const ratios = {
-    regnet_vs_fit_wasm: ratio(contenders.regnet_wasm, contenders.fit_wasm),
-    regnet_vs_fit_cpu: ratio(contenders.regnet_cpu, contenders.fit_cpu),
-    regnet_wasm_vs_torch_2_threads: ratio(contenders.regnet_wasm, contenders.torch_2_threads),
-    regnet_wasm_vs_torch_1_thread: ratio(contenders.regnet_wasm, contenders.torch_1_thread),
-    fit_wasm_vs_torch_2_threads: ratio(contenders.fit_wasm, contenders.torch_2_threads),
-    fit_wasm_vs_torch_1_thread: ratio(contenders.fit_wasm, contenders.torch_1_thread),
-    cpu_vs_wasm: ratio(contenders.regnet_cpu, contenders.regnet_wasm),
-  };
-  // The same by CPU time: what each would take on an idle core (torch's 2 threads count twice).
-  const cpuRatios = {
-    regnet_vs_fit_wasm: ratio(contenders.regnet_wasm, contenders.fit_wasm, true),
-    regnet_wasm_vs_torch_1_thread: ratio(contenders.regnet_wasm, contenders.torch_1_thread, true),
-    regnet_wasm_vs_torch_2_threads: ratio(contenders.regnet_wasm, contenders.torch_2_threads, true),
-  };
-  const vsTorch = ratios.regnet_wasm_vs_torch_2_threads;
+  const torchPeers = [contenders.torch_1_thread, contenders.torch_2_threads];
+  const vsTorch = ratio(contenders.regnet_wasm, torchPeers);
+  const vsFit = fitModel ? ratio(contenders.regnet_wasm, [contenders.fit_wasm]) : undefined;
   return {
-    architecture: MODELS[name].description,
+    spec: `bench/${name}.regnet`,
     train_examples: split.size,
+    batch,
     steps_per_epoch: stepsPerEpoch,
     contenders,
-    ratios,
-    cpu_time_ratios: cpuRatios,
-    targets: {
-      regnet_vs_fit: { target: TARGET_VS_FIT, met: ratios.regnet_vs_fit_wasm !== undefined && ratios.regnet_vs_fit_wasm <= TARGET_VS_FIT },
-      regnet_wasm_vs_torch_2_threads: { target: TARGET_VS_TORCH[name], met: vsTorch === undefined ? null : vsTorch <= TARGET_VS_TORCH[name] },
+    ratios: {
+      regnet_vs_best_torch: vsTorch,
+      regnet_vs_torch_1_thread: ratio(contenders.regnet_wasm, [contenders.torch_1_thread]),
+      regnet_vs_torch_2_threads: ratio(contenders.regnet_wasm, [contenders.torch_2_threads]),
+      ...(fitModel ? { regnet_vs_fit: vsFit } : {}),
     },
+    // The same by CPU time: what each would take on an idle machine (torch's 2 threads count twice).
+    cpu_time_ratios: {
+      regnet_vs_best_torch: ratio(contenders.regnet_wasm, torchPeers, true),
+      regnet_vs_torch_1_thread: ratio(contenders.regnet_wasm, [contenders.torch_1_thread], true),
+      ...(fitModel ? { regnet_vs_fit: ratio(contenders.regnet_wasm, [contenders.fit_wasm], true) } : {}),
+    },
+    goals: {
+      regnet_vs_best_torch: { goal: WORKLOADS[name].goal, met: vsTorch === undefined ? null : vsTorch <= WORKLOADS[name].goal },
+      ...(fitModel ? { regnet_vs_fit: { goal: TARGET_VS_FIT, met: vsFit !== undefined && vsFit <= TARGET_VS_FIT } } : {}),
+    },
+    torch_peak_rss_mb: torch.available ? round(torchPeakRss, 1) : undefined,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: a child process per model.
+// Memory: a child process per workload.
 
 interface MemoryPoint {
   epoch: number;
-  /** After a forced GC (V8 collects lazily: without it RSS drifts up ~4 MB an epoch, all garbage). */
+  /** After a forced GC (V8 collects lazily: without it RSS drifts up a few MB an epoch, all garbage). */
   rss_mb: number;
   js_heap_mb: number;
   wasm_heap_mb: number;
@@ -386,13 +354,12 @@ interface MemoryPoint {
   tensor_mb: number;
 }
 
-async function memoryChild(name: ModelName): Promise<void> {
+async function memoryChild(name: Workload): Promise<void> {
   const { tf } = await initBackend('wasm');
-  const ir = compileSpec(name);
-  ir.train.epochs = MEMORY_EPOCHS;
-  const data = await loadData(tf, ir.data, SEED);
-  const limit = MEMORY_EXAMPLES[name];
-  const split = limit ? head(tf, data.train, limit) : data.train;
+  const ir = compileWorkload(name);
+  const loaded = await loadData(tf, ir.data, SEED);
+  const split = head(tf, loaded.train, MEMORY_EXAMPLES);
+  tf.dispose([loaded.train.x, loaded.train.y]);
   const model = buildModel(tf, ir, new Random(SEED));
   const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
   const point = (epoch: number): MemoryPoint => {
@@ -409,12 +376,21 @@ async function memoryChild(name: ModelName): Promise<void> {
     };
   };
   const points: MemoryPoint[] = [point(0)];
-  await train({ tf, ir, model, data: { train: split, classes: 10 }, callbacks: { onEpochEnd: (record) => void points.push(point(record.epoch)) } });
+  await train({
+    tf,
+    ir,
+    model,
+    data: { train: split, classes: loaded.classes },
+    epochs: MEMORY_EPOCHS,
+    callbacks: { onEpochEnd: (record) => void points.push(point(record.epoch)) },
+  });
   const peak = round(process.resourceUsage().maxRSS / 1024, 1);
-  console.log(JSON.stringify({ model: name, train_examples: split.size, epochs: MEMORY_EPOCHS, peak_rss_mb: peak, after_epoch: points }));
+  const at = (e: number) => points.find((p) => p.epoch === e)!;
+  const growth = round(at(MEMORY_EPOCHS).rss_mb / at(2).rss_mb, 3);
+  console.log(JSON.stringify({ workload: name, train_examples: split.size, epochs: MEMORY_EPOCHS, peak_rss_mb: peak, rss_epoch10_over_epoch2: growth, after_epoch: points }));
 }
 
-function memoryOf(name: ModelName): Record<string, unknown> {
+function memoryOf(name: Workload): Record<string, unknown> {
   const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--memory', name], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-3).join(' ') };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
@@ -422,56 +398,65 @@ function memoryOf(name: ModelName): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------
 
-function printTables(models: Record<string, Awaited<ReturnType<typeof benchModel>>>, memory: Record<string, Record<string, unknown>>): void {
-  const speed = new Table({ head: ['model', 'contender', 'backend', 's/epoch', 'steps/s', 'CPU s/epoch', 'note'], style: { head: [], border: [] } });
-  for (const [name, m] of Object.entries(models)) {
+type WorkloadResult = Awaited<ReturnType<typeof benchWorkload>>;
+
+function printTables(results: Record<string, WorkloadResult>, memory: Record<string, Record<string, unknown>>): void {
+  const speed = new Table({ head: ['workload', 'contender', 's/epoch', 'CPU s/epoch', 'note'], style: { head: [], border: [] } });
+  for (const [name, m] of Object.entries(results)) {
     for (const [key, c] of Object.entries(m.contenders)) {
-      const note = c.note ?? (c.extrapolated ? 'epoch capped, extrapolated' : '');
-      speed.push([name, key, c.backend, c.seconds_per_epoch.toFixed(2), c.steps_per_second.toFixed(1), c.cpu_seconds_per_epoch.toFixed(2), note]);
+      speed.push([name, `${key} (${c.backend})`, c.seconds_per_epoch.toFixed(2), c.cpu_seconds_per_epoch.toFixed(2), c.extrapolated ? 'epoch capped, extrapolated' : '']);
     }
   }
   console.log(speed.toString());
-  const ratios = new Table({ head: ['model', 'ratio of seconds/epoch (median over rounds)', 'wall', 'CPU time', 'target'], style: { head: [], border: [] } });
-  for (const [name, m] of Object.entries(models)) {
+  const ratios = new Table({ head: ['workload', 'ratio of s/epoch (median of rounds)', 'wall', 'CPU time', 'goal', 'met (wall)'], style: { head: [], border: [] } });
+  for (const [name, m] of Object.entries(results)) {
     for (const [key, v] of Object.entries(m.ratios)) {
-      const target = key === 'regnet_vs_fit_wasm' ? `≤ ${TARGET_VS_FIT}` : key === 'regnet_wasm_vs_torch_2_threads' ? `≤ ${TARGET_VS_TORCH[name as ModelName]}` : '';
+      const goal = (m.goals as Record<string, { goal: number; met: boolean | null }>)[key];
       const cpu = (m.cpu_time_ratios as Record<string, number | undefined>)[key];
-      ratios.push([name, key, v === undefined ? '—' : `${v}x`, cpu === undefined ? '' : `${cpu}x`, target]);
+      ratios.push([name, key, v === undefined ? '—' : `${v}x`, cpu === undefined ? '' : `${cpu}x`, goal ? `≤ ${goal.goal}x` : '', goal ? String(goal.met) : '']);
     }
   }
   console.log(ratios.toString());
-  const mem = new Table({ head: ['model', 'epoch', 'RSS MB', 'JS heap MB', 'wasm heap MB', 'tensors', 'tensor MB', 'peak RSS MB'], style: { head: [], border: [] } });
+  const mem = new Table({
+    head: ['workload', 'peak RSS MB', 'torch peak RSS MB', 'RSS MB after epoch 2 → 10', 'epoch 10 / 2 (goal ≤ 1.1)', 'tensors after 2 → 10'],
+    style: { head: [], border: [] },
+  });
   for (const [name, m] of Object.entries(memory)) {
     if ('error' in m) {
-      mem.push([name, 'error', String(m.error), '', '', '', '', '']);
+      mem.push([name, 'error', String(m.error), '', '', '']);
       continue;
     }
-    for (const p of m.after_epoch as MemoryPoint[]) {
-      mem.push([name, p.epoch === 0 ? 'before' : p.epoch, p.rss_mb, p.js_heap_mb, p.wasm_heap_mb, p.tensors, p.tensor_mb, p.epoch === 0 ? '' : String(m.peak_rss_mb)]);
-    }
+    const points = m.after_epoch as MemoryPoint[];
+    const at = (e: number) => points.find((p) => p.epoch === e)!;
+    mem.push([name, String(m.peak_rss_mb), String(results[name]?.torch_peak_rss_mb ?? '—'), `${at(2).rss_mb} → ${at(MEMORY_EPOCHS).rss_mb}`, String(m.rss_epoch10_over_epoch2), `${at(2).tensors} → ${at(MEMORY_EPOCHS).tensors}`]);
   }
   console.log(mem.toString());
 }
 
 async function main(): Promise<void> {
   const memoryFlag = args.indexOf('--memory');
-  if (memoryFlag >= 0) return memoryChild(args[memoryFlag + 1] as ModelName);
+  ensureBenchData(BENCH_DIR);
+  if (memoryFlag >= 0) return memoryChild(args[memoryFlag + 1] as Workload);
   const onlyFlag = args.indexOf('--only');
-  const names: ModelName[] = onlyFlag >= 0 ? [args[onlyFlag + 1] as ModelName] : ['mlp', 'convnet'];
+  const names: Workload[] = onlyFlag >= 0 ? (args[onlyFlag + 1]!.split(',') as Workload[]) : ALL;
 
   const started = performance.now();
   const load = { start: loadavg().map((v) => round(v, 2)) as number[], end: [] as number[] };
   const torch = torchStatus();
   if (!torch.available) console.log(`note: ${torch.note}`);
   const dir = mkdtempSync(join(tmpdir(), 'regnet-bench-'));
-  const models: Record<string, Awaited<ReturnType<typeof benchModel>>> = {};
+  const results: Record<string, WorkloadResult> = {};
   try {
-    for (const name of names) models[name] = await benchModel(name, torch, dir);
+    for (const name of names) results[name] = await benchWorkload(name, torch, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const memory: Record<string, Record<string, unknown>> = {};
-  for (const name of names) memory[name] = memoryOf(name);
+  for (const name of names) {
+    memory[name] = memoryOf(name);
+    const m = memory[name]!;
+    (m as { goal_met?: boolean }).goal_met = typeof m.rss_epoch10_over_epoch2 === 'number' ? m.rss_epoch10_over_epoch2 <= TARGET_RSS_GROWTH : undefined;
+  }
   load.end = loadavg().map((v) => round(v, 2));
 
   const out = {
@@ -480,28 +465,26 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    // Other processes share the machine: a load average above the core count slows every contender.
     load_average: load,
     setup: {
-      data: 'mnist() training split (7,996 digits), validation: 0',
-      batch: BATCH,
-      optimizer: `adam(lr: ${LR})`,
-      metrics: ['accuracy'],
+      specs: 'bench/{mlp,convnet,lstm,cifar}.regnet (lstm and cifar on seeded synthetic files in bench/data/)',
       rounds: REPEATS,
       warmup_steps: WARMUP_STEPS,
-      cap_seconds: CAP_SECONDS,
-      cpu_steps: CPU_STEPS,
+      cap_seconds: Object.fromEntries(names.map((n) => [n, capOf(n)])),
       torch: torch.available
-        ? 'torch_epoch.py with /usr/bin/python3 (same digits, batch, Adam); OMP/OPENBLAS/MKL_NUM_THREADS = torch threads'
+        ? 'torch_epoch.py with /usr/bin/python3 (same examples, batch, Adam); OMP/OPENBLAS/MKL_NUM_THREADS = torch threads'
         : torch.note,
-      fit: "model.fit on the same backend, so with RegNet's added and overridden kernels registered (stock tfjs-backend-wasm has no Conv2DBackpropFilter: fit cannot train the convnet without them)",
+      memory: `${MEMORY_EPOCHS} epochs of the first ${MEMORY_EXAMPLES} examples, in a child process per workload`,
     },
-    models,
+    workloads: results,
     memory,
     seconds: round((performance.now() - started) / 1000, 1),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'training.json'), JSON.stringify(out, null, 2) + '\n');
-  printTables(models, memory);
+  printTables(results, memory);
+  console.log(`load average ${load.start.join(' ')} at the start, ${load.end.join(' ')} at the end (${out.cores} cores)`);
   console.log(`wrote bench/results/training.json (${out.seconds} s)`);
 }
 

@@ -1,6 +1,7 @@
 // The wasm speed overrides written in JavaScript over the wasm heap (backend/heap-kernels.ts)
 // and the matrix-product compositions (Sum over leading axes, the GEMM filter gradient), each
-// checked against the cpu backend, including the shapes the MNIST convnet trains with.
+// checked against the cpu backend, including the shapes the MNIST convnet trains with; and the
+// slicing kernels (heap-slicing.ts) and Tanh through the vectorized Sigmoid.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -85,7 +86,7 @@ test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => 
   }
 });
 
-test('Sum over leading axes (bias gradients) matches cpu; other reductions unchanged', async () => {
+test('Sum and Mean over leading axes (bias gradients, batchnorm moments) match cpu; other reductions unchanged', async () => {
   const cases: [number[], number | number[], boolean][] = [
     [[64, 28, 28, 32], [0, 1, 2], false],
     [[64, 256], 0, false],
@@ -99,6 +100,8 @@ test('Sum over leading axes (bias gradients) matches cpu; other reductions uncha
     const diff = await wasmVsCpu(() => tf.sum(rand(shape, 1), axis, keepDims));
     // Sums of up to 50,176 values in [-1, 1]: float32 rounding in a different order.
     assert.ok(diff < 1e-3, `${shape} ${axis}: ${diff}`);
+    const meanDiff = await wasmVsCpu(() => tf.mean(tf.add(rand(shape, 2), 3), axis, keepDims));
+    assert.ok(meanDiff < 1e-6, `mean ${shape} ${axis}: ${meanDiff}`);
   }
   assert.equal(await wasmVsCpu(() => tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0)), 0);
 });
@@ -135,6 +138,39 @@ test('RegNetSumOfSquares (the gradient norm in one kernel) matches tf ops on was
     tf.dispose(grads);
   }
   await tf.setBackend('wasm');
+});
+
+test('Slice, Unpack and SplitV read the input in place and match cpu (strided, int32, bool, rank 0-4)', async () => {
+  const ints = (shape: number[], seed: number) => tf.cast(tf.mul(rand(shape, seed), 100), 'int32');
+  const cases: [string, () => tfTypes.Tensor][] = [
+    ['slice rows', () => tf.slice(rand([10, 32], 1), [3, 0], [4, 32])],
+    ['slice inner block', () => tf.slice(rand([4, 5, 6, 7], 2), [1, 2, 0, 3], [2, 3, 6, 4])],
+    ['slice short runs', () => tf.slice(rand([6, 9], 3), [1, 2], [4, 3])],
+    ['slice to the end (-1)', () => tf.slice(rand([5, 40], 4), [2, 10], [-1, -1])],
+    ['slice of nothing', () => tf.slice(rand([5, 4], 5), [1, 0], [0, 4])],
+    ['slice int32', () => tf.slice(ints([7, 20], 6), [2, 3], [3, 17])],
+    ['slice bool', () => tf.cast(tf.slice(tf.greater(rand([6, 20], 7), 0), [1, 1], [4, 18]), 'int32')],
+    ['slice rank 1', () => tf.slice(rand([50], 8), 7, 30)],
+    ['unstack time-major steps', () => tf.stack(tf.unstack(rand([5, 8, 24], 9), 0).map((t, i) => tf.mul(t, i + 1)), 0)],
+    ['unstack middle axis', () => tf.stack(tf.unstack(rand([8, 5, 24], 10), 1).reverse(), 1)],
+    ['unstack last axis', () => tf.stack(tf.unstack(rand([3, 4, 5], 11), 2).reverse(), 0)],
+    ['unstack int32', () => tf.stack(tf.unstack(ints([4, 30], 12), 0).reverse(), 0)],
+    ['split equal', () => tf.concat(tf.split(rand([6, 32], 13), 4, 1).reverse(), 1)],
+    ['split sizes with -1', () => tf.concat(tf.split(rand([9, 5, 6], 14), [2, -1, 3], 0).reverse(), 0)],
+    ['split int32 middle axis', () => tf.concat(tf.split(ints([3, 8, 17], 15), [5, 3], 1).reverse(), 1)],
+  ];
+  for (const [name, make] of cases) assert.equal(await wasmVsCpu(make), 0, name);
+  const scalarSlice = tf.tidy(() => tf.unstack(tf.tensor1d([4, 5, 6]))[2]!.dataSync()[0]);
+  assert.equal(scalarSlice, 6);
+  assert.throws(() => tf.slice(rand([4, 4], 1), [3, 0], [2, 4]));
+});
+
+test('Tanh as 2·σ(2x) − 1 matches cpu within 2e-7, saturates, and keeps its gradient', async () => {
+  const wide = () => tf.mul(rand([64, 64], 1), 12);
+  assert.ok((await wasmVsCpu(() => tf.tanh(wide()))) < 2e-7);
+  assert.ok((await wasmVsCpu(() => tf.grad((x: tfTypes.Tensor) => tf.sum(tf.tanh(x)))(wide()))) < 1e-6);
+  assert.deepEqual(Array.from(tf.tidy(() => tf.tanh(tf.fill([4096], 50)).dataSync().slice(0, 2))), [1, 1]);
+  assert.deepEqual(Array.from(tf.tidy(() => tf.tanh(tf.fill([4096], -50)).dataSync().slice(0, 2))), [-1, -1]);
 });
 
 test('the overrides can be switched off and on again', () => {

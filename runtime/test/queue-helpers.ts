@@ -3,6 +3,9 @@
 // stops it (and every process it started) by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REGNETC, REPO } from './run-helpers.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -27,12 +30,12 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Answers PING (with AUTH first when a password is given)? */
-function ping(port: number, password?: string): Promise<boolean> {
+/** Answers PING (with AUTH first when a password is given; over TLS when `ca` is given)? */
+function ping(port: number, password?: string, ca?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = ca ? tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(ca) }) : connect(port, '127.0.0.1');
     let data = '';
-    socket.on('connect', () => socket.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
+    socket.on(ca ? 'secureConnect' : 'connect', () => socket.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
     socket.on('data', (chunk) => {
       data += chunk.toString();
       if (data.includes('PONG')) {
@@ -54,21 +57,26 @@ export class RedisServer {
   constructor(
     readonly port: number,
     readonly dir: string,
-    readonly options: { password?: string; appendonly?: boolean } = {},
+    readonly options: { password?: string; appendonly?: boolean; tls?: { cert: string; key: string; ca: string } } = {},
   ) {}
 
   get url(): string {
-    return `redis://${this.options.password ? `:${this.options.password}@` : ''}127.0.0.1:${this.port}`;
+    const auth = this.options.password ? `:${this.options.password}@` : '';
+    return this.options.tls ? `rediss://${auth}localhost:${this.port}` : `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir];
+    const tls = this.options.tls;
+    const ports = tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'no']
+      : ['--port', String(this.port)];
+    const args = [...ports, '--bind', '127.0.0.1', '--save', '', '--dir', this.dir];
     args.push('--appendonly', this.options.appendonly ? 'yes' : 'no');
     if (this.options.appendonly) args.push('--appendfsync', 'always');
     if (this.options.password) args.push('--requirepass', this.options.password);
     this.process = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
-      if (await ping(this.port, this.options.password)) return;
+      if (await ping(this.port, this.options.password, tls?.ca)) return;
       await sleep(100);
     }
     throw new Error(`redis-server on port ${this.port} did not start`);
@@ -142,4 +150,21 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A private CA and a certificate for localhost (openssl), or why not. */
+export function makeCertificates(dir: string): { cert: string; key: string; ca: string } | string {
+  const run = (args: string[]) => spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (run(['version']).status !== 0) return "openssl is not installed: install it with 'sudo apt-get install openssl' to run the TLS test";
+  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  const steps = [
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=regnet-test-ca'],
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'],
+    ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.cnf'],
+  ];
+  for (const step of steps) {
+    const r = run(step);
+    if (r.status !== 0) return `openssl ${step[0]} failed: ${r.stderr}`;
+  }
+  return { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: join(dir, 'ca.crt') };
 }

@@ -11,7 +11,8 @@ import type { RunSummary } from '../src/run/run-dir.js';
 import { parseQueueUrl, redact } from '../src/queue/connection.js';
 import { versionMismatch } from '../src/queue/jobs.js';
 import { regnetc, tempDir, writeSpec } from './run-helpers.js';
-import { Cli, RedisServer, alive, freePort, redisMissing, sleep } from './queue-helpers.js';
+import { Queue } from 'bullmq';
+import { Cli, RedisServer, alive, freePort, makeCertificates, redisMissing, sleep } from './queue-helpers.js';
 
 function skipWithoutRedis(t: TestContext): boolean {
   const why = redisMissing();
@@ -229,6 +230,50 @@ test('Redis stopped and restarted mid-sweep (appendonly): both sides say so, rec
     }
     for (const trial of ['width=16,rep0', 'width=32,rep0']) assert.deepEqual(epochsOf(join(out, trial)), [1, 2, 3], trial);
     assert.match(readFileSync(join(out, 'results.csv'), 'utf8'), /^16,1,1,0,/m);
+
+    // A job from another RegNet version: the worker refuses it, naming both versions.
+    const queue = new Queue('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'regnet' });
+    try {
+      const trial = { id: 'x', values: {}, repeat: 0, seed: 1, config: 'x' };
+      const job = await queue.add('trial', { sweep: 'future', name: 'future', index: 0, trial, overrides: {}, backend: 'cpu', version: '9.9.9' }, { jobId: 'future-0' });
+      await worker.waitFor(/refusing future x: this worker runs RegNet \S+ but the sweep was submitted with RegNet 9\.9\.9/);
+      await sleep(300);
+      assert.equal(await job.getState(), 'failed');
+      assert.equal((await queue.getJob('future-0'))!.failedReason, versionMismatch('9.9.9'));
+    } finally {
+      await queue.close();
+    }
+  } finally {
+    for (const p of procs) await p.stop();
+    await redis.stop();
+  }
+});
+
+test('rediss:// (TLS) with a private CA: a worker and a sweep over TLS', { timeout: 120_000 }, async (t) => {
+  if (skipWithoutRedis(t)) return;
+  const dir = tempDir('regnet-q-');
+  const certs = makeCertificates(dir);
+  if (typeof certs === 'string') {
+    if (process.env.REGNET_E2E === 'required') assert.fail(`REGNET_E2E=required but ${certs}`);
+    t.skip(certs);
+    return;
+  }
+  const redis = new RedisServer(await freePort(), dir, { tls: certs, password: 'tls-pw' });
+  await redis.start();
+  const procs: Cli[] = [];
+  try {
+    const env = { REGNET_QUEUE: redis.url, NODE_EXTRA_CA_CERTS: certs.ca };
+    const untrusted = regnetc(['queue', 'status', '--queue', redis.url], undefined, 20_000);
+    assert.match(untrusted.stderr, /^regnetc: error: cannot reach the queue at rediss:\/\/:\*\*\*@localhost:\d+: self-signed certificate in certificate chain/);
+    writeFileSync(join(dir, 'points.csv'), pointsCsv(40));
+    const spec = writeSpec(dir, 'tls.regnet', CSV_SWEEP.replace('epochs: 2', 'epochs: 1').replace('lr: [0.01, 0.1]', 'lr: [0.01]'));
+    const worker = new Cli(['worker', '--name', 'tls'], { env });
+    procs.push(worker);
+    const submit = new Cli(['sweep', spec, '--out', join(dir, 'out'), '--backend', 'cpu', '--queue'], { env });
+    procs.push(submit);
+    assert.equal(await submit.exited, 0, submit.output);
+    assert.equal(submit.stdout.match(/^\[\d\/2\] width=\d,lr=0\.01,rep0: done in .* on tls, 1 epochs/gm)?.length, 2, submit.stdout);
+    assert.match(submit.stdout, /on the queue rediss:\/\/:\*\*\*@localhost:\d+ \(sweep [0-9a-f]{16}\)/);
   } finally {
     for (const p of procs) await p.stop();
     await redis.stop();

@@ -80,3 +80,18 @@ test('comparing: --out is required, only sweeps compare, and they must share a s
   assert.match(single.stderr, /--out is for comparing several sweeps/);
   assert.doesNotMatch(noOut.stderr + notSweep.stderr + unrelated.stderr, /at .*\.js/, 'no stack trace');
 });
+
+test('a comparison writes only into a new, empty or RegNet-made folder: --out . in a project is refused', () => {
+  const plain = fakeLrSweep('plain_mlp', LRS, () => 0.8);
+  const bn = fakeLrSweep('batchnorm_mlp', LRS, () => 0.9);
+  const project = tempDir();
+  writeFileSync(join(project, 'report.html'), 'my report');
+  const refused = regnetc(['report', plain, bn, '--out', '.'], project);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^regnetc: error: --out \.: the folder is not empty and is not a RegNet report folder \(no \.regnet-run\); choose a new or empty folder \(nothing was changed\)\n$/);
+  assert.equal(readFileSync(join(project, 'report.html'), 'utf8'), 'my report');
+  const out = join(project, 'compare');
+  assert.equal(regnetc(['report', plain, bn, '--out', out]).code, 0);
+  const again = regnetc(['report', plain, bn, '--out', out]);
+  assert.equal(again.code, 0, 'its own folder is replaced: ' + again.stderr);
+});

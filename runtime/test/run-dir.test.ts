@@ -19,7 +19,7 @@ test('atomic writes leave the complete new file and no temp file', async () => {
   assert.deepEqual(readdirSync(dir).sort(), ['model', 'summary.json']);
 });
 
-test('the saved state round-trips; big float32 arrays go to state/arrays.f32', () => {
+test('the saved state round-trips; big float32 arrays go to state/arrays.f32', async () => {
   const run = new RunDir(tempDir());
   const slot = Array.from({ length: 10_000 }, (_, i) => Math.fround(Math.sin(i) * 1e-3));
   const state: SavedState = {
@@ -38,11 +38,11 @@ test('the saved state round-trips; big float32 arrays go to state/arrays.f32', (
     resumed: 0,
     model_epoch: 1,
   };
-  run.writeState(state);
+  await run.writeState(state);
   assert.deepEqual(run.readState(), state);
   assert.equal(statSync(run.file('state/arrays.f32')).size, 10_000 * 4);
   assert.ok(statSync(run.file('state/state.json')).size < 2000, 'the JSON only references the big array');
   const doubles = { ...state, train: { ...state.train, optimizer: { values: Array.from({ length: 100 }, (_, i) => i + 0.1) } } };
-  run.writeState(doubles);
+  await run.writeState(doubles);
   assert.deepEqual(run.readState(), doubles, 'arrays that are not float32-exact stay exact in JSON');
 });

@@ -1,6 +1,6 @@
 // Shared helpers of the run/sweep/report tests: the repository root, a temp folder,
 // running the real `regnetc` bin, and fake run directories for the report tests.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,4 +93,21 @@ export function chromiumPath(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Runs `regnetc ARGS`, sends one Ctrl-C (SIGINT) `delayMs` after stdout first matches `when`, and waits for the exit. */
+export async function interruptWhen(args: string[], when: RegExp, delayMs = 0): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [REGNETC, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let sent = false; // one Ctrl-C only: a second one quits at once
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+    if (!sent && when.test(stdout)) {
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), delayMs);
+    }
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+  return { code, stdout };
 }

@@ -3,7 +3,7 @@
 // disk still leaves summary.json, and --resume copes with what a kill leaves behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord } from '../src/contracts.js';
@@ -11,7 +11,7 @@ import { WriteError, writing } from '../src/run/errors.js';
 import { safeName } from '../src/run/out-dir.js';
 import { gapNote, resultTable } from '../src/run/progress.js';
 import type { RunSummary } from '../src/run/run-dir.js';
-import { REGNETC, regnetc, tempDir, writeSpec } from './run-helpers.js';
+import { interruptWhen, regnetc, tempDir, writeSpec } from './run-helpers.js';
 
 const SMALL = `model {
   dense(8, activation: relu)
@@ -54,10 +54,13 @@ test('a run directory RegNet made is replaced by the next run; a spec named ...r
   const dir = tempDir();
   const spec = writeSpec(dir, 'exp.regnet', SMALL);
   const out = join(dir, 'out');
-  assert.equal(regnetc(['train', spec, '--out', out, '--epochs', '1', '--backend', 'cpu', '--no-report']).code, 0);
+  const first = regnetc(['train', spec, '--out', out, '--epochs', '1', '--backend', 'cpu', '--no-report']);
+  assert.equal(first.code, 0);
+  assert.doesNotMatch(first.stderr, /RN901/, 'the informational note is not shown by default');
   assert.ok(existsSync(join(out, '.regnet-run')), 'the marker');
-  const again = regnetc(['train', spec, '--out', out, '--epochs', '2', '--backend', 'cpu', '--no-report']);
+  const again = regnetc(['train', spec, '--out', out, '--epochs', '2', '--backend', 'cpu', '--no-report', '--verbose']);
   assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /exp\.regnet:3:3: info RN901: crossentropy is computed from logits/, '--verbose reaches train');
   assert.equal(summaryOf(out).epochs_run, 2);
 
   const dots = writeSpec(dir, '...regnet', SMALL);
@@ -188,20 +191,7 @@ test('a run whose summary was lost after its last epoch is finished by --resume,
 test('Ctrl-C before the first epoch finishes does not suggest --resume', async () => {
   const dir = tempDir();
   const spec = writeSpec(dir, 'slow.regnet', SMALL.replace('n: 80', 'n: 40000').replace('batch_size: 20', 'batch_size: 4'));
-  const child = spawn(process.execPath, [REGNETC, 'train', spec, '--out', join(dir, 'run'), '--backend', 'cpu', '--no-report'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let sent = false;
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-    if (!sent && /^training 3 epochs into/m.test(stdout)) {
-      sent = true;
-      setTimeout(() => child.kill('SIGINT'), 300);
-    }
-  });
-  const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+  const { code, stdout } = await interruptWhen(['train', spec, '--out', join(dir, 'run'), '--backend', 'cpu', '--no-report'], /^training 3 epochs into/m, 300);
   assert.equal(code, 130, stdout);
   assert.doesNotMatch(stdout, /^epoch 1\/3/m, 'the first epoch did not finish (the test assumes a long first epoch)');
   assert.match(stdout, /^interrupted before the first epoch finished; nothing was saved to resume: run the same command again to start over$/m);

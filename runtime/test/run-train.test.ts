@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { folderLoadHandler } from '../src/model/io.js';
 import type { EpochRecord } from '../src/contracts.js';
 import type { RunSummary } from '../src/run/run-dir.js';
-import { REGNETC, regnetc, tempDir, writeSpec } from './run-helpers.js';
+import { REGNETC, interruptWhen, regnetc, tempDir, writeSpec } from './run-helpers.js';
 
 const CIRCLE = `
 let width = 16
@@ -206,20 +206,7 @@ test('Ctrl-C stops the run, keeps the last finished epoch, and --resume finishes
   const dir = tempDir();
   const spec = writeSpec(dir, 'circle.regnet', CIRCLE);
   const out = join(dir, 'run');
-  const child = spawn(process.execPath, [REGNETC, 'train', spec, '--out', out, '--epochs', '500', '--backend', 'cpu', '--no-report'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let sent = false;
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    stdout += chunk;
-    if (!sent && /^epoch 2\/500/m.test(stdout)) {
-      sent = true;
-      child.kill('SIGINT');
-    }
-  });
-  const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+  const { code, stdout } = await interruptWhen(['train', spec, '--out', out, '--epochs', '500', '--backend', 'cpu', '--no-report'], /^epoch 2\/500/m);
   assert.equal(code, 130, stdout);
   assert.match(stdout, /interrupt: stopping after this step/);
   assert.match(stdout, /interrupted after epoch \d+; continue with: regnetc train --resume /);

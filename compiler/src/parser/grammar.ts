@@ -35,8 +35,19 @@ const messages: IParserErrorMessageProvider = {
 };
 
 export class RegnetParser extends CstParser {
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages, nodeLocationTracking: 'none' });
+  /**
+   * `validateGrammar`: chevrotain's checks of the grammar itself (ambiguities, left recursion)
+   * took ~40% of the language server's start-up; the grammar does not change at run time, so
+   * they run in the tests (compiler/test/parser.test.ts), not in every process.
+   */
+  constructor(options: { validateGrammar?: boolean } = {}) {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: messages,
+      nodeLocationTracking: 'none',
+      skipValidations: !options.validateGrammar,
+    });
     this.performSelfAnalysis();
   }
 

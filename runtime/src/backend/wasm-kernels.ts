@@ -12,10 +12,14 @@ import {
   identityKernel,
   maxPoolGradKernel,
   SUM_OF_SQUARES,
+  meanKernel,
   sumKernel,
   sumOfSquaresKernel,
   transposedPatches,
 } from './heap-kernels.js';
+import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
+import { registerLstmKernels } from './lstm-kernels.js';
+import { registerAdamKernel } from './adam-kernel.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -36,7 +40,8 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2, MaxPoolGrad and Sum are JavaScript over the wasm heap (heap-kernels.ts).
+// Identity, Cast, GatherV2, MaxPoolGrad, Sum and Mean are JavaScript over the wasm heap (heap-kernels.ts),
+// and so are Slice, Unpack and SplitV (heap-slicing.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
   'Tile',
@@ -46,6 +51,11 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'GatherV2',
   'MaxPoolGrad',
   'Sum',
+  'Mean',
+  'Slice',
+  'Unpack',
+  'SplitV',
+  'Tanh',
 ] as const;
 
 let registered = false;
@@ -157,16 +167,31 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
  * (heap-kernels.ts). The convolution form above is 2-5x slower on wasm: XNNPACK's indirect
  * convolution is inefficient with dy as a large (e.g. 28x28) filter, and it needs two transposes.
  */
+/** Elements of the patch matrix built at once by the filter gradient (8 MB). */
+const PATCH_CHUNK_ELEMENTS = 1 << 21;
+
 function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
     return tf.tidy(() => {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
-      const patches = own(tf, transposedPatches(backend, x, g));
-      const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
-      const dw = tf.matMul(patches, tf.reshape(dy, [rows, dy.shape[3]]));
-      return tf.reshape(dw, filterShape);
+      // Images in chunks whose patch matrix stays small enough for the cache: the matrix is
+      // written column by column (strided), which at CIFAR sizes (150 MB for a batch of 128)
+      // cost more than the product itself. The MNIST convnet's batch is one chunk.
+      const [batch, outH, outW] = dy.shape;
+      const perImage = g.kh * g.kw * x.shape[3] * outH * outW;
+      const chunk = Math.max(1, Math.floor(PATCH_CHUNK_ELEMENTS / perImage));
+      let dw: Tensor | undefined;
+      for (let b0 = 0; b0 < batch; b0 += chunk) {
+        const n = Math.min(chunk, batch - b0);
+        const xs = n === batch ? x : tf.slice(x, [b0, 0, 0, 0], [n, -1, -1, -1]);
+        const dys = n === batch ? dy : tf.slice(dy, [b0, 0, 0, 0], [n, -1, -1, -1]);
+        const patches = own(tf, transposedPatches(backend, xs, g));
+        const part = tf.matMul(patches, tf.reshape(dys, [n * outH * outW, dy.shape[3]]));
+        dw = dw ? tf.add(dw, part) : part;
+      }
+      return tf.reshape(dw!, filterShape);
     });
   };
 }
@@ -373,6 +398,23 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
+/** Below this many elements wasm's own Tanh is as fast as the four kernels of tanhViaSigmoid. */
+const MIN_TANH_VIA_SIGMOID = 2048;
+
+/**
+ * Tanh as 2·σ(2x) − 1. wasm's Tanh calls std::tanh element by element (~12 ns each: 100 µs for
+ * an LSTM step's 128×64 cell state), its Sigmoid is XNNPACK's vectorized one (~1 ns each).
+ * The identity is exact; in float32 the result differs from tanh by at most ~1e-7 absolute
+ * (rounding of σ near 1/2), far below the tolerances of training.
+ */
+function tanhViaSigmoid(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const x0 = inputs.x!;
+    if (x0.dtype !== 'float32' || tf.util.sizeFromShape(x0.shape) < MIN_TANH_VIA_SIGMOID) return original({ inputs, attrs, backend });
+    return tf.tidy(() => tf.sub(tf.mul(tf.sigmoid(tf.mul(asTensor(tf, x0), 2)), 2), 1));
+  };
+}
+
 /** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
 export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
 
@@ -413,11 +455,18 @@ export function registerWasmKernels(tf: TF): void {
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
     ['Sum', sumKernel(tf, original('Sum'))],
+    ['Mean', meanKernel(tf, original('Mean'))],
+    ['Slice', sliceKernel(tf, original('Slice'))],
+    ['Unpack', unpackKernel(tf, original('Unpack'))],
+    ['SplitV', splitVKernel(tf, original('SplitV'))],
+    ['Tanh', tanhViaSigmoid(tf, original('Tanh'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);
     install(tf, BACKEND, name, func);
   }
+  registerLstmKernels(tf, BACKEND);
+  registerAdamKernel(tf, BACKEND);
   registered = true;
 }
 
@@ -428,6 +477,8 @@ export function registerCpuKernels(tf: TF): void {
   replacements.set('cpu/Conv2DBackpropFilter', conv2dBackpropFilter(tf));
   install(tf, 'cpu', 'Conv2DBackpropFilter', replacements.get('cpu/Conv2DBackpropFilter')!);
   install(tf, 'cpu', SUM_OF_SQUARES, sumOfSquaresKernel());
+  registerLstmKernels(tf, 'cpu');
+  registerAdamKernel(tf, 'cpu');
   cpuRegistered = true;
 }
 

@@ -1,7 +1,10 @@
 // LSTM and GRU with Keras' weight layout and defaults (glorot_uniform kernel, orthogonal
 // recurrent kernel, LSTM unit_forget_bias, GRU reset_after=True, which tfjs-layers' GRU
 // lacks) and seeded dropout masks. The input projection of all time steps is one matmul;
-// only the recurrent part loops over time.
+// only the recurrent part loops over time. The input is made time-major (one transpose of
+// [batch, steps, features], before the projection, the smallest tensor) so that each step's
+// slice of the projection is one contiguous block: unstacking it copies memory blocks
+// (heap-slicing.ts) and stacking the gradients back is one concatenation.
 import * as tf from '@tensorflow/tfjs';
 import {
   type ConfigDict,
@@ -19,6 +22,8 @@ import {
   type Tensor,
   valuesInitializer,
 } from './common.js';
+import { hasLstmKernels } from '../backend/lstm-kernels.js';
+import { lstmRecurrence } from './lstm-recurrence.js';
 
 type LayerVariable = tf.LayerVariable;
 
@@ -88,6 +93,14 @@ abstract class Recurrent extends tf.layers.Layer implements NoisyLayer {
   /** Input bias of shape [gates·u]. */
   protected abstract inputBias(): Tensor;
 
+  /**
+   * The whole loop over time as one op with its own backward pass, where the backend has the
+   * kernels for it: h of the last step, or every step's (time-major); null for the tf-op loop.
+   */
+  protected fusedRecurrence(_projected: Tensor, _recurrentMask: Tensor | null): Tensor | null {
+    return null;
+  }
+
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = oneTensor(inputs);
     return tf.tidy(() => {
@@ -96,15 +109,20 @@ abstract class Recurrent extends tf.layers.Layer implements NoisyLayer {
       let xs = x;
       if (training && this.dropout > 0) xs = tf.mul(xs, dropoutMask([batch, 1, features], this.dropout, nextNoiseSeed(this)));
       const width = this.gates * this.units;
+      // Time-major [steps, batch, width]: each step's slice is one contiguous block.
       const projected = tf.reshape(
-        tf.add(tf.matMul(tf.reshape(xs, [batch * steps, features]), this.kernel.read()), this.inputBias()),
-        [batch, steps, width],
+        tf.add(tf.matMul(tf.reshape(tf.transpose(xs, [1, 0, 2]), [steps * batch, features]), this.kernel.read()), this.inputBias()),
+        [steps, batch, width],
       );
       const recurrentMask =
         training && this.recurrentDropout > 0 ? dropoutMask([batch, this.units], this.recurrentDropout, nextNoiseSeed(this)) : null;
+      const fused = this.fusedRecurrence(projected, recurrentMask);
+      if (fused) return this.returnSequences ? tf.transpose(fused, [1, 0, 2]) : fused;
       let state: Tensor[] = Array.from({ length: this.stateCount }, () => tf.zeros([batch, this.units]));
       const outputs: Tensor[] = [];
-      for (const xt of tf.unstack(projected, 1)) {
+      // (tfjs' Unstack gradient fails when there is one output: a single step is a reshape.)
+      const inputs = steps === 1 ? [tf.reshape(projected, [batch, width])] : tf.unstack(projected, 0);
+      for (const xt of inputs) {
         const h = state[0]!;
         state = this.step(xt, state, recurrentMask ? tf.mul(h, recurrentMask) : h);
         if (this.returnSequences) outputs.push(state[0]!);
@@ -150,6 +168,12 @@ export class LSTM extends Recurrent {
 
   protected inputBias(): Tensor {
     return this.bias.read();
+  }
+
+  /** On wasm and cpu: see lstm-recurrence.ts (REGNET_LSTM=ops keeps the tf-op loop, for comparison). */
+  protected override fusedRecurrence(projected: Tensor, recurrentMask: Tensor | null): Tensor | null {
+    if (!hasLstmKernels(tf) || process.env.REGNET_LSTM === 'ops') return null;
+    return lstmRecurrence(projected, this.recurrentKernel.read(), recurrentMask ?? tf.ones([1, 1]), this.returnSequences);
   }
 
   protected step(xt: Tensor, [, c]: Tensor[], hRec: Tensor): Tensor[] {

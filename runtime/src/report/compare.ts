@@ -3,10 +3,11 @@
 // model name, or its folder when names repeat), so the usual sweep chart draws one line
 // per sweep (on the test split, else validation) for every constant they all vary;
 // results.csv/results.md hold the rows of all.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { valueToText, type JsonValue } from '@regnet/compiler';
-import { RUN_FILES, readJson, writeFileAtomic } from '../run/run-dir.js';
+import { RUN_FILES, markFolder, readJson, writeFileAtomic } from '../run/run-dir.js';
+import { checkReportFolder } from '../run/out-dir.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
 import { collectResults, writeResults, type SweepResults } from '../run/sweep-results.js';
 import { escapeHtml, figures, page, type Section } from './html.js';
@@ -76,7 +77,8 @@ export async function writeCompareReport(dirs: string[], out: string): Promise<W
   if (params.length === 0) {
     throw new ReportError(`the sweeps vary no constant in common (${dirs.map((d) => `${d}: ${Object.keys(readJson<SweepManifest>(join(d, SWEEP_MANIFEST)).params).join(', ') || 'nothing'}`).join('; ')})`);
   }
-  mkdirSync(out, { recursive: true });
+  checkReportFolder(out);
+  markFolder(out);
   const metrics = [...new Set([headlineMetric(merged), 'loss'])];
   // One line per sweep: the test split (the claim a comparison is about), else validation, else train.
   const split = ['test', 'validation', 'train'].find((sp) => merged.columns.includes(sp === 'test' ? `test_${metrics[0]}` : sp === 'validation' ? `final_val_${metrics[0]}` : `final_${metrics[0]}`))!;

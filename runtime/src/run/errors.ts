@@ -1,25 +1,33 @@
 // Errors the CLI prints as one clear line (no stack trace) before exiting 1.
 export class UsageError extends Error {
+  /** What `instanceof` checks: the kinds of this error, e.g. ['UsageError', 'WriteError']. */
+  readonly kinds: string[];
+  static readonly kind: string = 'UsageError';
+
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+    this.kinds = ['UsageError'];
   }
 
-  // The bundled CLI (main.bundle.js) has its own copy of this class, while lazily
-  // imported modules (run/, queue/) throw the one in dist/: recognise either by name.
+  // The bundled CLI (main.bundle.js) has its own copy of these classes, while lazily
+  // imported modules (run/, queue/) throw the ones in dist/: recognise them by kind.
   static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === 'UsageError';
+    return value instanceof Error && Array.isArray((value as UsageError).kinds) && (value as UsageError).kinds.includes(this.kind);
   }
 }
 
 /** A file or folder that could not be written (full disk, read-only mount, a file in the way...). */
 export class WriteError extends UsageError {
+  static override readonly kind: string = 'WriteError';
+
   constructor(
     readonly path: string,
     readonly code: string,
   ) {
     super(`cannot write ${path}: ${FS_CAUSES[code] ?? code}`);
     this.name = 'WriteError';
+    this.kinds.push(WriteError.kind);
   }
 }
 

@@ -51,23 +51,26 @@ export function refuseSystemFolder(path: string, option = '--out'): void {
  * Anything else (a file, a project folder) is refused with one line; nothing is touched.
  */
 export function checkRunFolder(path: string, option = '--out'): void {
-  refuseSystemFolder(path, option);
-  const entries = folderEntries(path, option);
-  if (entries === undefined || entries.length === 0) return;
-  if (entries.includes(RUN_FILES.marker) || isLegacyRun(entries)) return;
-  throw new UsageError(
-    `${option} ${path}: the folder is not empty and is not a RegNet run directory (no ${RUN_FILES.marker}); ` +
-      'choose a new or empty folder (nothing was changed)',
-  );
+  checkOwnedFolder(path, option, 'run directory', [RUN_FILES.marker], isLegacyRun);
 }
 
 /** The same for a sweep directory: new, empty, or one with a sweep.json. */
 export function checkSweepFolder(path: string, manifest: string, option = '--out'): void {
+  checkOwnedFolder(path, option, 'sweep directory', [manifest, RUN_FILES.marker]);
+}
+
+/** The same for the folder of a comparison report (`regnetc report A B --out DIR`). */
+export function checkReportFolder(path: string, option = '--out'): void {
+  checkOwnedFolder(path, option, 'report folder', [RUN_FILES.marker]);
+}
+
+function checkOwnedFolder(path: string, option: string, what: string, markers: string[], legacy?: (entries: string[]) => boolean): void {
   refuseSystemFolder(path, option);
   const entries = folderEntries(path, option);
-  if (entries === undefined || entries.length === 0 || entries.includes(manifest) || entries.includes(RUN_FILES.marker)) return;
+  if (entries === undefined || entries.length === 0) return;
+  if (markers.some((m) => entries.includes(m)) || legacy?.(entries)) return;
   throw new UsageError(
-    `${option} ${path}: the folder is not empty and is not a RegNet sweep directory (no ${manifest}); ` +
+    `${option} ${path}: the folder is not empty and is not a RegNet ${what} (no ${markers[0]}); ` +
       'choose a new or empty folder (nothing was changed)',
   );
 }

@@ -15,13 +15,23 @@ function colorEnabled(stream: NodeJS.WriteStream): boolean {
 
 const SEVERITY_STYLE: Record<Diagnostic['severity'], Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
 
+interface Printing {
+  verbose: boolean;
+  maxPerFile: number;
+}
+
+// One settings object per process: the bundled CLI and the lazily loaded dist/ modules
+// each have a copy of this module, and the CLI's flags must reach both.
+const PRINTING = Symbol.for('regnet.diagnosticPrinting');
+const sharedGlobals = globalThis as { [PRINTING]?: Printing };
+
 /**
  * What the commands print, set once by the CLI from `--verbose` and `--max-diagnostics`:
  * informational notes (severity info, e.g. RN901 "crossentropy from logits": they
  * describe the recommended pattern, not a problem) only with --verbose (the editor
  * shows them always), and at most `maxPerFile` diagnostics per file, errors first.
  */
-export const diagnosticPrinting = { verbose: false, maxPerFile: 100 };
+export const diagnosticPrinting: Printing = (sharedGlobals[PRINTING] ??= { verbose: false, maxPerFile: 100 });
 
 /** The diagnostics a command shows (in their order; over the cap the most severe) and how many it leaves out. */
 export function shownDiagnostics<D extends Diagnostic>(diagnostics: D[], printing = diagnosticPrinting): { shown: D[]; omitted: number } {

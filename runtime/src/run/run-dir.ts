@@ -12,7 +12,7 @@
 //   DIR/.regnet-run     marks a folder RegNet made: only such a folder is ever replaced
 //   DIR/.regnet-reserve a few KB set aside so that a full disk still gets a summary.json
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { GraphIR, JsonValue } from '@regnet/compiler';
 import type { EpochRecord, TrainState } from '../contracts.js';
 import { UsageError, writing, writingAsync } from './errors.js';
@@ -32,6 +32,13 @@ export const RUN_FILES = {
   marker: '.regnet-run',
   reserve: '.regnet-reserve',
 } as const;
+
+/** Creates `path` (if needed) with the marker that lets regnetc replace what is in it later. */
+export function markFolder(path: string): void {
+  writing(path, () => makeFolder(path));
+  const marker = join(path, RUN_FILES.marker);
+  if (!existsSync(marker)) writeFileAtomic(marker, 'A folder made by regnetc; regnetc may replace what is in it.\n');
+}
 
 /** Bytes kept in reserve for the final summary.json (a summary is 1-3 KB). */
 const RESERVE_BYTES = 16 * 1024;
@@ -195,8 +202,7 @@ export class RunDir {
 
   /** Creates the folder (and its marker); callers check first that it may be used (out-dir.ts). */
   create(): void {
-    writing(this.path, () => makeFolder(this.path));
-    if (!this.exists(RUN_FILES.marker)) writeFileAtomic(this.file(RUN_FILES.marker), 'A run directory made by regnetc; regnetc may replace what is in it.\n');
+    markFolder(this.path);
   }
 
   /** Sets aside room for the final summary (see writeSummary). */
@@ -251,11 +257,14 @@ export class RunDir {
   }
 
   /**
-   * Saves the resumable state. Large number arrays (optimizer slots: millions of
-   * values for a wide MLP) go to a binary float32 file beside the JSON, which only
-   * references them: JSON would be ten times larger and slow to write every epoch.
+   * Saves the resumable state: state/ is replaced as a whole (writeDirAtomic), so a
+   * kill at any moment leaves the previous complete state or the new one, never the
+   * weights of one epoch with the optimizer state of another. `saveModel` writes the
+   * weights into the folder it is given (state/model). Large number arrays (optimizer
+   * slots: millions of values for a wide MLP) go to a binary float32 file beside the
+   * JSON, which only references them: JSON would be ten times larger and slow to write.
    */
-  writeState(state: SavedState): void {
+  async writeState(state: SavedState, saveModel?: (folder: string) => Promise<void>): Promise<void> {
     const chunks: Float32Array[] = [];
     let offset = 0;
     const json = JSON.stringify(state, (_key, value: unknown) => {
@@ -275,9 +284,15 @@ export class RunDir {
       bytes.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), at);
       at += chunk.byteLength;
     }
-    // The binary file first: state.json names it, so a reader never sees JSON without its data.
-    writeFileAtomic(this.file(RUN_FILES.stateBin), bytes);
-    writeFileAtomic(this.file(RUN_FILES.stateJson), json + '\n');
+    const inState = (path: string) => relative(RUN_FILES.state, path);
+    await writeDirAtomic(this.file(RUN_FILES.state), async (tmp) => {
+      if (saveModel) {
+        makeFolder(join(tmp, inState(RUN_FILES.stateModel)));
+        await saveModel(join(tmp, inState(RUN_FILES.stateModel)));
+      }
+      writeFileSync(join(tmp, inState(RUN_FILES.stateBin)), bytes);
+      writeFileSync(join(tmp, inState(RUN_FILES.stateJson)), json + '\n');
+    });
   }
 
   /** The saved state; a StateError when it is there but unreadable (truncated by a kill, edited). */
@@ -347,11 +362,14 @@ export function metricsOf(record: EpochRecord, keep: (key: string) => boolean = 
 
 /** state/state.json exists but cannot be read: the run cannot continue from it. */
 export class StateError extends UsageError {
+  static override readonly kind: string = 'StateError';
+
   constructor(
     readonly path: string,
     readonly cause: string,
   ) {
     super(`${path} is unreadable (${cause})`);
     this.name = 'StateError';
+    this.kinds.push(StateError.kind);
   }
 }

@@ -280,14 +280,16 @@ async function trainSaving(session: Session, options: TrainRunOptions, stdout: N
       await writeDirAtomic(dir.file(RUN_FILES.model), (tmp) => saveModel(model, tmp));
       trained.modelEpoch = record.epoch;
     }
-    await writeDirAtomic(dir.file(RUN_FILES.stateModel), (tmp) => saveModel(model, tmp));
-    dir.writeState({
-      train: state,
-      wall_seconds: wallSeconds(),
-      started_at: startedAt,
-      resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
-      model_epoch: trained.modelEpoch,
-    });
+    await dir.writeState(
+      {
+        train: state,
+        wall_seconds: wallSeconds(),
+        started_at: startedAt,
+        resumed: (saved?.resumed ?? 0) + (saved ? 1 : 0),
+        model_epoch: trained.modelEpoch,
+      },
+      (folder) => saveModel(model, folder),
+    );
     await trainingHooks.epochSaved?.(record);
   };
   const callbacks: LoopCallbacks = {

@@ -11,6 +11,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { ResolvedCall } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
 import { booleanHyperparameter, numberHyperparameter } from './args.js';
+import { type AdamHyper, canFuseAdam, fusedAdamStep } from './fused-update.js';
 
 type Tensor = tfTypes.Tensor;
 
@@ -67,6 +68,8 @@ type Rule = (
 interface RuleSpec {
   rule: Rule;
   weightDecay: number;
+  /** Adam's hyper-parameters: the update can run as one kernel (fused-update.ts). */
+  adam?: AdamHyper;
 }
 
 export function createOptimizer(tf: TF, config: ResolvedCall, params: OptimizedParam[]): Optimizer {
@@ -92,11 +95,10 @@ function ruleFor(config: ResolvedCall): RuleSpec {
         rule: rmspropRule(num('rho', 0.9), num('momentum', 0), num('epsilon', 1e-8)),
       };
     case 'adam':
-    case 'adamw':
-      return {
-        weightDecay: num('weight_decay', config.kind === 'adamw' ? 0.01 : 0),
-        rule: adamRule(num('beta1', 0.9), num('beta2', 0.999), num('epsilon', 1e-8)),
-      };
+    case 'adamw': {
+      const adam = { beta1: num('beta1', 0.9), beta2: num('beta2', 0.999), eps: num('epsilon', 1e-8) };
+      return { weightDecay: num('weight_decay', config.kind === 'adamw' ? 0.01 : 0), rule: adamRule(adam.beta1, adam.beta2, adam.eps), adam };
+    }
     default:
       throw new Error(`unknown optimizer '${config.kind}' (expected sgd, adagrad, rmsprop, adam or adamw)`);
   }
@@ -152,6 +154,12 @@ function adamRule(beta1: number, beta2: number, eps: number): Rule {
   };
 }
 
+/**
+ * Parameters up to this many elements take the fused update: measured on wasm, the JavaScript
+ * loop costs ~11 ns an element and Adam's 14 tf ops ~15 µs of overhead each plus ~1 ns an element.
+ */
+const FUSED_MAX_SIZE = 32768;
+
 class SlotOptimizer implements Optimizer {
   private slots = new Map<string, Record<string, Tensor>>();
   private steps = 0;
@@ -172,6 +180,37 @@ class SlotOptimizer implements Optimizer {
     this.steps += 1;
     const step = this.steps;
     const next = new Map<string, Record<string, Tensor>>();
+    const present = this.params.filter((p) => grads[p.name]);
+    // Small tensors are updated by one fused kernel (fused-update.ts); large ones by tf ops,
+    // whose vectorized kernels beat the scalar JavaScript loop once the call overhead is paid.
+    const fused = this.spec.adam && canFuseAdam(tf) ? present.filter((p) => p.variable.size <= FUSED_MAX_SIZE) : [];
+    if (fused.length > 0) {
+      const slots = fusedAdamStep(
+        tf,
+        fused.map((p) => ({
+          variable: p.variable,
+          grad: grads[p.name]!,
+          slots: this.slots.get(p.key ?? p.name),
+          decayFactor: p.decay && this.spec.weightDecay > 0 ? 1 - lr * this.spec.weightDecay : 1,
+        })),
+        this.spec.adam!,
+        lr,
+        step,
+      );
+      fused.forEach((p, i) => next.set(p.key ?? p.name, slots[i]!));
+    }
+    const rest = fused.length > 0 ? present.filter((p) => !fused.includes(p)) : present;
+    if (rest.length > 0) this.applyOps(rest, grads, lr, step, next);
+    for (const [key, slots] of next) {
+      const kept = new Set(Object.values(slots));
+      for (const tensor of Object.values(this.slots.get(key) ?? {})) if (!kept.has(tensor)) tensor.dispose();
+      this.slots.set(key, slots);
+    }
+  }
+
+  /** The update as tf ops, parameter by parameter. */
+  private applyOps(params: OptimizedParam[], grads: Record<string, Tensor>, lr: number, step: number, next: Map<string, Record<string, Tensor>>): void {
+    const tf = this.tf;
     // One scope for the whole step; the new slots are kept out of it.
     tf.tidy(() => {
       const scalars = new Map<number, Tensor>();
@@ -180,9 +219,8 @@ class SlotOptimizer implements Optimizer {
         if (!t) scalars.set(value, (t = tf.scalar(value)));
         return t;
       };
-      for (const param of this.params) {
-        const grad = grads[param.name];
-        if (!grad) continue;
+      for (const param of params) {
+        const grad = grads[param.name]!;
         const key = param.key ?? param.name;
         const { delta, slots } = this.spec.rule(tf, grad, this.slots.get(key) ?? {}, lr, step, c);
         const w = param.variable;
@@ -194,11 +232,6 @@ class SlotOptimizer implements Optimizer {
         next.set(key, slots);
       }
     });
-    for (const [key, slots] of next) {
-      const kept = new Set(Object.values(slots));
-      for (const tensor of Object.values(this.slots.get(key) ?? {})) if (!kept.has(tensor)) tensor.dispose();
-      this.slots.set(key, slots);
-    }
   }
 
   getState(): OptimizerState {
