@@ -21,12 +21,20 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 mkdirSync(join(here, 'dist'), { recursive: true });
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: true, minify: true, logLevel: 'warning' };
 const serverPackage = dirname(require.resolve('@regnet/language-server/package.json'));
-const serverEntry = join(serverPackage, 'dist', 'src', 'main.js');
+const serverDist = join(serverPackage, 'dist', 'src');
 // The bundle has no package.json beside it: the server's version is compiled in.
 const serverVersion = JSON.parse(readFileSync(join(serverPackage, 'package.json'), 'utf8')).version;
+// The server starts its data worker from `new URL('./data-worker.js', import.meta.url)`:
+// in the CommonJS bundle that is the file next to dist/server.js.
+const importMetaUrl = { define: { 'import.meta.url': '__regnetModuleUrl' }, banner: { js: "var __regnetModuleUrl = require('url').pathToFileURL(__filename).href;" } };
 await Promise.all([
   build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(here, 'dist', 'extension.js'), external: ['vscode'] }),
-  build({ ...common, entryPoints: [serverEntry], outfile: join(here, 'dist', 'server.js'), define: { REGNET_SERVER_VERSION: JSON.stringify(serverVersion) },
-    // The package.json read that this define replaces is the only use of import.meta.
-    logOverride: { 'empty-import-meta': 'silent' } }),
+  build({
+    ...common,
+    ...importMetaUrl,
+    define: { ...importMetaUrl.define, REGNET_SERVER_VERSION: JSON.stringify(serverVersion) },
+    entryPoints: [join(serverDist, 'main.js')],
+    outfile: join(here, 'dist', 'server.js'),
+  }),
+  build({ ...common, entryPoints: [join(serverDist, 'data-worker.js')], outfile: join(here, 'dist', 'data-worker.js') }),
 ]);

@@ -181,3 +181,9 @@ test('12 normalization layers: the four convnets (batch, layer, group, instance 
     assert.ok(summary.final.loss < 1.5, `${norm}: training loss ${summary.final.loss} far below chance (ln 10 = 2.3)`);
   }
 });
+
+test('14 double descent: above the interpolation threshold the MLP fits all 200 noisy training labels', async () => {
+  const [run] = await trainEach(example('14-double-descent-error-peak/error-peak.regnet'), [['--set', 'width=16']], ['--epochs', '700']);
+  assert.equal(run.summary.constants.noise, 0.2);
+  assert.equal(run.summary.final.accuracy, 1, `training accuracy ${run.summary.final.accuracy} (20% of the labels are random)`);
+});

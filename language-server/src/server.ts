@@ -10,7 +10,10 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DocumentStore, type Analysis } from './documents.js';
+import { resolve } from 'node:path';
+import { DocumentStore, uriToPath, type Analysis } from './documents.js';
+import { BackgroundDataReader } from './data-reader.js';
+import type { DataOptions } from './compiler-api.js';
 import { safe } from './safe.js';
 import { SettingsStore } from './settings.js';
 import { registerDiagnostics } from './features/diagnostics.js';
@@ -44,12 +47,38 @@ export function startServer(connection: Connection): void {
   const settings = new SettingsStore(connection);
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
+  let workspaceFolders: string[] = [];
+  // Re-checks the open documents; set once diagnostics are registered (below).
+  let refreshDiagnostics = () => {};
+  const dataReader = new BackgroundDataReader(new URL('./data-worker.js', import.meta.url), () => refreshDiagnostics(), log);
+
+  const UNTRUSTED_NOTICE =
+    'this workspace is not trusted: RegNet reads no data files here, so data paths, input shapes and classes are not checked (trust the workspace to check them)';
+
+  /** What the checker may read, from the settings and the workspace's trust (see data-access.ts in the compiler). */
+  function dataOptions(): DataOptions {
+    const s = settings.snapshot;
+    if (s.workspaceTrust === 'untrusted') return { inspectData: false, dataNotice: UNTRUSTED_NOTICE };
+    const base = workspaceFolders[0] ?? process.cwd();
+    const roots = [...s.dataRoots.map((r) => resolve(base, r)), ...(s.workspaceTrust === 'trusted' ? workspaceFolders : [])];
+    return { dataRoots: roots, inspector: dataReader.inspector };
+  }
+
+  /** Applies (possibly changed) settings to what the checker reads, and re-checks. */
+  function applyDataSettings(): void {
+    store.dataOptions = dataOptions();
+    refreshDiagnostics();
+  }
+
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
     clientPullsConfiguration = !!caps.workspace?.configuration;
     clientRefreshesInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
     settings.init(params.initializationOptions, clientPullsConfiguration);
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : undefined];
+    workspaceFolders = folders.filter((f): f is string => f !== undefined);
+    store.dataOptions = dataOptions();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -73,11 +102,13 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (clientPullsConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'regnet' }).catch(() => undefined);
+      void settings.get().then(applyDataSettings);
     }
   });
 
   connection.onDidChangeConfiguration((change) => {
     settings.invalidate(change.settings);
+    void settings.get().then(applyDataSettings);
     if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
@@ -166,7 +197,8 @@ export function startServer(connection: Connection): void {
     safe(log, 'explain', null, (p: ExplainParams) => explain(p, (uri) => store.analysis(uri), offsetOf)),
   );
 
-  registerDiagnostics(connection, store, settings);
+  refreshDiagnostics = registerDiagnostics(connection, store, settings);
+  connection.onShutdown(() => dataReader.dispose());
   store.documents.listen(connection);
   connection.listen();
 }

@@ -26,6 +26,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await stopClient();
       await startClient(context);
     }),
+    // Trusting the workspace lets the server read data files: restart it with the news.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await stopClient();
+      await startClient(context);
+    }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('regnet.server.path')) {
         await stopClient();
@@ -62,7 +67,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'regnet' },
     ],
     // The server pulls `regnet.*` (inlay hints on/off) through workspace/configuration.
-    initializationOptions: { inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) } },
+    // workspaceTrusted: an untrusted workspace reads no data files; a trusted one may read its folders.
+    initializationOptions: {
+      inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) },
+      dataRoots: config.get<string[]>('dataRoots', []),
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
     outputChannelName: 'RegNet Language Server',
   };
   client = new LanguageClient('regnet', 'RegNet Language Server', serverOptions(context), clientOptions);
@@ -108,6 +118,10 @@ async function trainActiveSpec(): Promise<void> {
   const editor = activeSpec();
   if (!editor) return;
   const doc = editor.document;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('RegNet: training runs a command on files of this workspace; trust the workspace first.');
+    return;
+  }
   if (doc.isUntitled) {
     void vscode.window.showWarningMessage('RegNet: save the spec to a .regnet file before training it.');
     return;

@@ -240,7 +240,8 @@ function highLearningRate(ctx: CheckContext, input: LintInput, flat: CheckedLaye
   if (!optimizer) return;
   const lr = Number(optimizer.args.lr);
   const limit = ADAPTIVE.has(optimizer.name) ? HIGH_LR_ADAPTIVE : HIGH_LR_SGD;
-  if (!(lr > limit) || flat.some((l) => NORMALIZATION_LAYERS.has(l.name))) return;
+  // An infinite rate comes from a number too large, already reported (RN104).
+  if (!(lr > limit) || !Number.isFinite(lr) || flat.some((l) => NORMALIZATION_LAYERS.has(l.name))) return;
   const range = optimizer.argRanges.get('lr') ?? input.train.written.get('optimizer')?.value?.range;
   if (!range) return;
   ctx.report(

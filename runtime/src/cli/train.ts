@@ -3,11 +3,12 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends DataSafetyFlags {
   out?: string;
   epochs?: number;
   backend: string;
@@ -48,7 +49,7 @@ export function backendChoice(text: string): string {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a spec; writes metrics, summary, model and report into a run directory')
     .argument('[file]', '.regnet file (optional with --resume DIR)')
@@ -63,7 +64,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  regnetc train examples/01-overfitting-l1-l2/circle.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
-    )
+    );
+  addDataSafetyOptions(command)
     .action(async (file: string | undefined, flags: TrainFlags) => {
       let out = flags.out;
       let resume = flags.resume !== undefined && flags.resume !== false;
@@ -85,6 +87,7 @@ export function register(program: Command): void {
         overrides: flags.set,
         seed: flags.seed,
         report: flags.report,
+        safety: dataSafety(flags),
       });
     });
 }

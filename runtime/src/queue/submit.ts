@@ -77,6 +77,8 @@ export async function runQueuedSweep(options: QueuedSweepOptions): Promise<numbe
   };
 
   try {
+    // Listening before enqueueing: a trial's first progress events must not be missed.
+    await events.waitUntilReady();
     await uploadBundle(redis, sweepKeys.bundle(id), bundle);
     const indexOf = new Map(sweep.trials.map((t, i) => [t.id, i]));
     const wanted = new Map(sweep.pending.map(({ trial }) => [trialJobId(id, indexOf.get(trial.id)!), trial]));

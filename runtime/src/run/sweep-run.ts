@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { compile, valueToText, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, LIMIT_NAMES, valueToText, type CheckOptions, type GraphIR, type JsonValue, type Limits } from '@regnet/compiler';
 import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError, writing } from './errors.js';
@@ -27,6 +27,8 @@ export interface SweepOptions {
   epochs?: number;
   backend: string;
   overrides?: Record<string, JsonValue>;
+  /** Data roots besides the spec's folder, and resource limits (--data-root, --limit); trials get them too. */
+  safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -65,6 +67,14 @@ export function trialArgs(file: string, trial: Trial, dir: string, options: Swee
   return args;
 }
 
+/** The data roots and limits as the environment a trial's `regnetc train` reads. */
+function safetyEnv(safety: SweepOptions['safety']): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (safety?.dataRoots?.length) env.REGNET_DATA_ROOT = safety.dataRoots.join(delimiter);
+  for (const [key, value] of Object.entries(safety?.limits ?? {}) as [keyof Limits, number][]) env[LIMIT_NAMES[key].env] = String(value);
+  return env;
+}
+
 function lastLines(path: string, n: number): string {
   try {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
@@ -91,7 +101,7 @@ export function prepareSweep(options: SweepOptions): PreparedSweep | number {
   const stderr = options.stderr ?? process.stderr;
   const file = resolve(options.file);
   const source = readSpec(options.file);
-  const compiled = compile(source, { file, overrides: options.overrides });
+  const compiled = compile(source, { file, overrides: options.overrides, ...options.safety });
   printDiagnostics(options.file, source, compiled.diagnostics, stderr);
   if (!compiled.ir || compiled.diagnostics.some((d) => d.severity === 'error')) {
     stderr.write(`regnetc: not sweeping: ${options.file} ${incompleteReason(compiled.diagnostics)}\n`);
@@ -220,7 +230,8 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     const log = run.file('train.log');
     const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
     const started = performance.now();
-    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd] });
+    const env = { ...process.env, ...safetyEnv(options.safety) };
+    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd], env });
     return new Promise((done) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         closeSync(fd);
