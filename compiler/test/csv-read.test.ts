@@ -4,16 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readCsvRows } from '../src/index.js';
 import { readUnquoted, readWithCsvParse } from '../src/check/csv-read.js';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './fuzz-mutate.js';
 
 test('without quotes, the direct split equals csv-parse (2,000 random texts, .csv and .tsv)', () => {
   const random = rng(7);

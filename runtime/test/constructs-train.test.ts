@@ -206,10 +206,12 @@ test('playground(gauss): rmsprop with momentum; cosine with warmup and min_lr; s
     assert.equal(run.steps, 3 * 4);
     assertFiniteRecords(run, ['accuracy', 'val_loss']);
     const lrs = run.result.history.map((r) => r.lr);
-    // Epoch 1 warms up from 0.01/4; epoch 2 starts the cosine at lr; epoch 3 is half way to min_lr.
-    assertClose(lrs[0]!, 0.01 / 4, 'warmup first step', 0, 1e-9);
-    assertClose(lrs[1]!, 0.01, 'cosine start', 0, 1e-9);
-    assertClose(lrs[2]!, 0.001 + (0.01 - 0.001) / 2, 'cosine half way', 0, 1e-9);
+    // lr is the rate of each epoch's last step (4 steps an epoch): the warmup reaches lr at
+    // the end of epoch 1; then the cosine from lr at t = 1 to min_lr at t = 3 (t = epoch + step/4).
+    const cosine = (t: number) => 0.001 + ((0.01 - 0.001) * (1 + Math.cos((Math.PI * (t - 1)) / 2))) / 2;
+    assertClose(lrs[0]!, 0.01, 'warmup ends at lr', 0, 1e-9);
+    assertClose(lrs[1]!, cosine(1.75), 'cosine, epoch 2 end', 0, 1e-9);
+    assertClose(lrs[2]!, cosine(2.75), 'cosine, epoch 3 end', 0, 1e-9);
   } finally {
     run.dispose();
   }
@@ -227,8 +229,10 @@ test('playground(spiral): adam; warm_restarts with period and mult (SGDR cycles 
   try {
     assert.equal(run.data.train.size, 32);
     assertFiniteRecords(run, ['accuracy', 'val_loss']);
-    // Cycles [0, 1), [1, 3), [3, 7): restarts at epochs 1, 2 and 4; epoch 3 starts half way down.
-    const expected = [0.01, 0.01, 0.001 + (0.01 - 0.001) / 2, 0.01];
+    // Cycles [0, 1), [1, 3), [3, 7): restarts at epochs 1, 2 and 4. lr is the rate of each
+    // epoch's last step (2 steps an epoch: t = epoch + 0.5), at that point of its cycle.
+    const sgdr = (position: number) => 0.001 + ((0.01 - 0.001) * (1 + Math.cos(Math.PI * position))) / 2;
+    const expected = [sgdr(0.5 / 1), sgdr((1.5 - 1) / 2), sgdr((2.5 - 1) / 2), sgdr((3.5 - 3) / 4)];
     run.result.history.forEach((r, i) => assertClose(r.lr, expected[i]!, `epoch ${r.epoch} lr`, 0, 1e-12));
   } finally {
     run.dispose();

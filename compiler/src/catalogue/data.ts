@@ -212,6 +212,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'for each word w, with probability p: w ← random synonym of w (WordNet), when it has one',
     details: 'Text sources only. `p` is per word (not per example).',
     reference: 'Wei & Zou 2019, "EDA: Easy Data Augmentation Techniques for Boosting Performance on Text Classification Tasks"; Miller 1995 (WordNet)',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'synonym(p: 0.1)',
   }),
   entry('augmentation', 'word_dropout', 'Text: deletes random words.', {
@@ -219,6 +220,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'each word is removed with probability p (the sequence is re-padded to length)',
     details: 'Text sources only. `p` is per word (not per example).',
     reference: 'Wei & Zou 2019 (EDA random deletion); Iyyer et al. 2015, "Deep Unordered Composition Rivals Syntactic Methods"',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'word_dropout(p: 0.1)',
   }),
   entry('augmentation', 'word_swap', 'Text: swaps random pairs of words.', {
@@ -226,6 +228,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'repeat n times: pick positions i ≠ j uniformly, swap words i and j',
     details: 'Text sources only.',
     reference: 'Wei & Zou 2019 (EDA random swap)',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'word_swap(n: 2)',
   }),
 ];

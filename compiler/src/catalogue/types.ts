@@ -89,4 +89,13 @@ export interface Entry {
   blockContent?: 'calls' | 'settings';
   /** For enum words: the value lists they belong to, e.g. `activation`, `checkpoint`, `normalize`. */
   groups?: string[];
+  /**
+   * Engines that cannot run this construct, each with what to use instead (shown by
+   * `regnetc check --engine E` as RN701). Absent: runs on every engine.
+   */
+  unsupportedOn?: Partial<Record<Engine, string>>;
 }
+
+/** The training engines: TensorFlow.js (the default) and PyTorch (`--engine torch`). */
+export const ENGINES = ['tfjs', 'torch'] as const;
+export type Engine = (typeof ENGINES)[number];

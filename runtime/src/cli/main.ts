@@ -14,6 +14,7 @@ import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
 import * as doctorCommand from './doctor.js';
 import * as versionCommand from './version.js';
+import * as exportCommand from './export.js';
 import * as workerCommand from './worker.js';
 import * as queueCommand from './queue.js';
 import { nonNegativeInteger } from './train.js';
@@ -28,6 +29,7 @@ const COMMANDS: { register(program: Command): void }[] = [
   evalCommand,
   sweepCommand,
   reportCommand,
+  exportCommand,
   workerCommand,
   queueCommand,
   doctorCommand,

@@ -5,6 +5,7 @@ import { collectOverride } from './overrides.js';
 import { BACKEND_CHOICES } from '../backend/select.js';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice, positiveInteger } from './train.js';
+import { engineChoice } from '../engines/torch/cli-options.js';
 import { UsageError } from '../run/errors.js';
 
 interface SweepFlags extends DataSafetyFlags {
@@ -13,6 +14,7 @@ interface SweepFlags extends DataSafetyFlags {
   epochs?: number;
   backend: string;
   set?: Record<string, JsonValue>;
+  engine: string;
   queue?: string | true;
   detach?: boolean;
 }
@@ -27,6 +29,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
+    .option('--engine <name>', 'tfjs (default) | torch: the engine every trial trains on', engineChoice, 'tfjs')
     .option('--queue [url]', 'run the trials on `regnetc worker`s via Redis: redis://[:password@]HOST:PORT or rediss:// (alone: $REGNET_QUEUE)')
     .option('--detach', 'with --queue: enqueue the trials and return; the same command without it collects the results')
     .addHelpText('after', '\nRe-running the same command skips complete trials and resumes interrupted ones\n(with --queue: collects finished trials and re-attaches to running ones).');
@@ -46,6 +49,7 @@ export function register(program: Command): void {
         workers: flags.workers,
         epochs: flags.epochs,
         backend: flags.backend,
+        engine: flags.engine,
         overrides: flags.set,
         safety: dataSafety(flags),
       });

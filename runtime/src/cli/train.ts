@@ -2,7 +2,8 @@
 // TensorFlow.js is imported only when the command runs (see run/run-spec.ts).
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { JsonValue } from '@regnet/compiler';
+import type { Engine, JsonValue } from '@regnet/compiler';
+import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, torchRunOptions, type TorchFlags } from '../engines/torch/cli-options.js';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
@@ -17,6 +18,7 @@ export interface TrainFlags extends DataSafetyFlags {
   set?: Record<string, JsonValue>;
   seed?: number;
   report: boolean;
+  engine: Engine;
 }
 
 export function positiveInteger(name: string) {
@@ -61,12 +63,14 @@ export function register(program: Command): void {
     .option('--set <name=value>', 'override a let constant, e.g. --set width=64 (repeatable)', collectOverride)
     .option('--seed <n>', 'override train.seed', integer('--seed'))
     .option('--no-report', 'do not write report.html at the end')
+    .option('--engine <name>', 'tfjs (default) | torch: train with PyTorch (see --nproc, --nnodes)', engineChoice, 'tfjs');
+  addTorchOptions(command)
     .addHelpText(
       'after',
       '\nExamples:\n  regnetc train examples/01-overfitting-l1-l2/circle.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
     );
   addDataSafetyOptions(command)
-    .action(async (file: string | undefined, flags: TrainFlags) => {
+    .action(async (file: string | undefined, flags: TrainFlags & TorchFlags) => {
       let out = flags.out;
       let resume = flags.resume !== undefined && flags.resume !== false;
       if (typeof flags.resume === 'string') {
@@ -76,6 +80,12 @@ export function register(program: Command): void {
         else out = flags.resume;
       }
       if (!file && !resume) throw new UsageError('missing the spec file: regnetc train FILE [--out DIR]');
+      if (flags.engine === 'torch') {
+        const { runTorchTraining } = await import('../engines/torch/run.js');
+        process.exitCode = await runTorchTraining({ ...torchRunOptions(file, out, resume, flags), safety: dataSafety(flags) });
+        return;
+      }
+      refuseTorchOnlyFlags(flags);
       const { runTraining } = await import('../run/run-spec.js');
       process.exitCode = await runTraining({
         file,

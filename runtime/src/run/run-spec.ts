@@ -12,7 +12,7 @@
 // the cause, and the run stops with what it could save; none prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { compile, type CheckOptions, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, type CheckOptions, type Engine, type GraphIR, type JsonValue } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
@@ -72,9 +72,11 @@ export interface TrainRunOptions {
   safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** The engine the spec is checked for (`regnetc check --engine`); default tfjs. */
+  engine?: Engine;
 }
 
-interface Prepared {
+export interface Prepared {
   ir: GraphIR;
   dir: RunDir;
   saved?: SavedState;
@@ -104,10 +106,10 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
 // ---- prepare -------------------------------------------------------------------------
 
 /** A fresh run: compile, check the output folder is ours to replace, write spec and IR. */
-function prepareFresh(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
+export function prepareFresh(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
   if (!options.file) throw new UsageError('missing the spec file: regnetc train FILE --out DIR');
   const source = readSpec(options.file);
-  const result = compile(source, { file: resolve(options.file), overrides: options.overrides, ...options.safety });
+  const result = compile(source, { file: resolve(options.file), overrides: options.overrides, ...options.safety, engine: options.engine });
   printDiagnostics(options.file, source, result.diagnostics, stderr);
   if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
     stderr.write(`regnetc: not training: ${options.file} ${incompleteReason(result.diagnostics)}\n`);

@@ -26,6 +26,8 @@ export interface SweepOptions {
   workers?: number;
   epochs?: number;
   backend: string;
+  /** Training engine of every trial (default tfjs). */
+  engine?: string;
   overrides?: Record<string, JsonValue>;
   /** Data roots besides the spec's folder, and resource limits (--data-root, --limit); trials get them too. */
   safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
@@ -55,6 +57,7 @@ interface TrialOutcome {
 /** The command line of one trial: the spec, its swept values as --set, its seed. */
 export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
   const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (options.engine && options.engine !== 'tfjs') args.push('--engine', options.engine);
   if (diagnosticPrinting.verbose) args.push('--verbose');
   if (resume) args.push('--resume');
   else {
