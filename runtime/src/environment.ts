@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { TFJS_NODE_MISSING, probeBackend } from './backend/select.js';
+import { pythonCommand } from './engines/torch/interpreter.js';
 
 const require = createRequire(import.meta.url);
 
@@ -95,11 +96,6 @@ function firstLine(command: string, args: string[], timeoutMs: number, env: Node
   const lines = text.split('\n').filter(Boolean);
   // A failing Python import prints a traceback: its last line says what is missing.
   return { ok: r.status === 0, line: (r.status === 0 ? lines[0] : lines[lines.length - 1]) ?? `exit code ${r.status}` };
-}
-
-/** The interpreter the torch engine runs: REGNET_PYTHON, else python3 on PATH. */
-export function pythonCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.REGNET_PYTHON || 'python3';
 }
 
 /** python3 with torch, and redis-server: present or not, with their versions (importing torch takes seconds). */

@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTools, installedBackends, versionReport, versions } from '../src/environment.js';
+import { pythonCommand } from '../src/engines/torch/interpreter.js';
 
 const BIN = fileURLToPath(new URL('../../bin/regnetc.js', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -59,29 +60,31 @@ test('backends: a missing tfjs-node says how to install it; wasm and cpu are fou
   assert.match(versions().tfjs!, /^\d+\.\d+\.\d+/);
 });
 
-test('tools: python3 with torch via REGNET_PYTHON or PATH, and redis-server, found or not', () => {
+test('tools: python3 with torch (the torch engine\'s interpreter: REGNET_PYTHON, else /usr/bin/python3, else python3), and redis-server', () => {
   const withTorch = fakeTools(TORCH_OK, REDIS);
-  assert.deepEqual(findTools({ PATH: withTorch }), [
-    { name: 'python3 + torch', available: true, detail: 'found: torch 2.3.1 (Python 3.11.2) via python3' },
+  const python = join(withTorch, 'python3');
+  assert.deepEqual(findTools({ PATH: withTorch, REGNET_PYTHON: python }), [
+    { name: 'python3 + torch', available: true, detail: `found: torch 2.3.1 (Python 3.11.2) via ${python}` },
     { name: 'redis-server', available: true, detail: 'found: Redis 7.0.15' },
   ]);
   const noTorch = fakeTools(TORCH_MISSING);
-  assert.deepEqual(findTools({ PATH: noTorch }), [
-    { name: 'python3 + torch', available: false, detail: "python3 cannot import torch (ModuleNotFoundError: No module named 'torch'): pip install torch, or set REGNET_PYTHON to an interpreter that has it" },
+  const without = join(noTorch, 'python3');
+  assert.deepEqual(findTools({ PATH: noTorch, REGNET_PYTHON: without }), [
+    { name: 'python3 + torch', available: false, detail: `${without} cannot import torch (ModuleNotFoundError: No module named 'torch'): pip install torch, or set REGNET_PYTHON to an interpreter that has it` },
     { name: 'redis-server', available: false, detail: 'not found: install Redis (Debian: apt-get install redis-server)' },
   ]);
-  // REGNET_PYTHON wins over PATH.
-  const tools = findTools({ PATH: noTorch, REGNET_PYTHON: join(withTorch, 'python3') });
-  assert.equal(tools[0]!.detail, `found: torch 2.3.1 (Python 3.11.2) via ${join(withTorch, 'python3')}`);
+  // The same interpreter as the torch engine's.
+  assert.equal(pythonCommand({ REGNET_PYTHON: python }), python);
+  assert.equal(pythonCommand({}), existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
   assert.equal(findTools({ PATH: noTorch, REGNET_PYTHON: '/nonexistent/python3' })[0]!.detail, '/nonexistent/python3 not found (REGNET_PYTHON): install Python 3 with torch, or set REGNET_PYTHON to an interpreter that has it');
 });
 
 test('doctor: versions, each backend initialized, and the tools', () => {
   const tools = fakeTools(TORCH_OK, REDIS);
-  const r = spawnSync(process.execPath, [BIN, 'doctor'], { encoding: 'utf8', env: { ...process.env, PATH: tools, REGNET_PYTHON: '' } });
+  const r = spawnSync(process.execPath, [BIN, 'doctor'], { encoding: 'utf8', env: { ...process.env, PATH: tools, REGNET_PYTHON: join(tools, 'python3') } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^RegNet \S+\nNode\.js v\d+\S*\nTensorFlow\.js \S+\nBackends \(--backend auto uses the first available\):\n/);
   assert.match(r.stdout, /\n {2}wasm {8}available \(@tensorflow\/tfjs-backend-wasm \S+, WebAssembly\)\n {2}cpu {9}available \(pure JavaScript, the slowest\)\n/);
   if (!tfjsNodeInstalled) assert.match(r.stdout, /\n {2}tensorflow {2}not installed: npm install @tensorflow\/tfjs-node \(downloads libtensorflow\)\n/);
-  assert.ok(r.stdout.endsWith('Optional tools:\n  python3 + torch  found: torch 2.3.1 (Python 3.11.2) via python3\n  redis-server     found: Redis 7.0.15\n'), r.stdout);
+  assert.ok(r.stdout.endsWith(`Optional tools:\n  python3 + torch  found: torch 2.3.1 (Python 3.11.2) via ${join(tools, 'python3')}\n  redis-server     found: Redis 7.0.15\n`), r.stdout);
 });
