@@ -1,7 +1,7 @@
 // Every diagnostic code the compiler emits, with its default severity and a short
 // description. Codes are stable: tests, docs (`regnetc explain RN201`) and editors
 // refer to them. Ranges: RN1xx syntax, RN2xx names, RN3xx values, RN4xx shapes,
-// RN5xx course lints, RN6xx data files, RN9xx information.
+// RN5xx course lints, RN6xx data files, RN7xx engines, RN9xx information.
 import type { Severity } from './diagnostics.js';
 
 export interface CodeInfo {
@@ -59,6 +59,7 @@ export const CODES = {
   RN504: { severity: 'warning', title: 'Horizontal flip on digit data' },
   RN505: { severity: 'warning', title: '`batchnorm` with a batch size below 8' },
   RN506: { severity: 'warning', title: 'Very high learning rate without normalization layers' },
+  RN507: { severity: 'warning', title: '`batchnorm` momentum too close to 1 for the number of training steps' },
   // data files
   RN601: { severity: 'error', title: 'Data file or folder missing' },
   RN602: { severity: 'error', title: 'Data file malformed' },
@@ -67,6 +68,8 @@ export const CODES = {
   RN605: { severity: 'info', title: 'Data files not read (untrusted workspace or unsaved document)' },
   RN606: { severity: 'error', title: 'Data file too large to check' },
   // internal
+  RN701: { severity: 'error', title: 'Not supported by the selected training engine' },
+
   RN990: { severity: 'error', title: 'Internal compiler error (a bug: please report it with the spec)' },
   // information
   RN901: { severity: 'info', title: 'Loss computed from logits or probabilities (the compiler\'s choice)' },

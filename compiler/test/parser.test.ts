@@ -8,7 +8,7 @@ test("the grammar passes chevrotain's validations (skipped at run time for start
   assert.doesNotThrow(() => new RegnetParser({ validateGrammar: true }));
 });
 
-const FULL = `# every construct of LANGUAGE.md sections 1-2
+const FULL = `# every construct of docs/language.md sections 1-2
 let p = 0.5
 let lr = 1e-4
 let big = 2.5E3

@@ -1,7 +1,10 @@
 // The one place the server touches the compiler's entry points, so a change in
 // their shape is absorbed here and every feature reads a plain `Analysis`.
 import { check, format } from '@regnet/compiler';
-import type { Diagnostic, FormatResult, RegnetFile, SemanticModel } from '@regnet/compiler';
+import type { CheckOptions, Diagnostic, FormatResult, RegnetFile, SemanticModel } from '@regnet/compiler';
+
+/** How the server lets the checker read data: roots, trust, the background reader. */
+export type DataOptions = Pick<CheckOptions, 'dataRoots' | 'inspectData' | 'dataNotice' | 'inspector'>;
 
 export interface CheckResult {
   ast?: RegnetFile;
@@ -10,8 +13,8 @@ export interface CheckResult {
 }
 
 /** Parse + semantic checks; `file` resolves data paths (relative to the spec) for RN6xx. */
-export function checkText(text: string, file: string | undefined): CheckResult {
-  const result = check(text, { file });
+export function checkText(text: string, file: string | undefined, data: DataOptions = {}): CheckResult {
+  const result = check(text, { file, ...data });
   return { ast: result.ast, diagnostics: result.diagnostics ?? [], model: result.model };
 }
 

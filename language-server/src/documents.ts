@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, RegnetFile, SemanticModel } from '@regnet/compiler';
-import { checkText } from './compiler-api.js';
+import { checkText, type DataOptions } from './compiler-api.js';
 import type { Logger } from './safe.js';
 
 export interface Analysis {
@@ -32,6 +32,8 @@ export function uriToPath(uri: string): string | undefined {
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, Analysis>();
+  /** What the checker may read (set from the settings and the workspace's trust). */
+  dataOptions: DataOptions = {};
 
   constructor(private readonly logger: Logger) {
     this.documents.onDidClose((e) => this.cache.delete(e.document.uri));
@@ -56,17 +58,22 @@ export class DocumentStore {
     if (!doc) return undefined;
     const cached = this.cache.get(uri);
     if (cached && cached.version === doc.version) return cached;
-    const analysis = analyze(doc, this.logger);
+    const analysis = analyze(doc, this.logger, this.dataOptions);
     this.cache.set(uri, analysis);
     return analysis;
   }
+
+  /** Forgets every analysis: the data they saw (or the rules for reading it) changed. */
+  invalidate(): void {
+    this.cache.clear();
+  }
 }
 
-export function analyze(doc: TextDocument, logger: Logger): Analysis {
+export function analyze(doc: TextDocument, logger: Logger, data: DataOptions = {}): Analysis {
   const text = doc.getText();
   const started = performance.now();
   try {
-    const result = checkText(text, uriToPath(doc.uri));
+    const result = checkText(text, uriToPath(doc.uri), data);
     return { uri: doc.uri, version: doc.version, text, ...result, elapsedMs: performance.now() - started };
   } catch (err) {
     // A compiler crash must not take features down: they degrade to no results.

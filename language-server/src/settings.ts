@@ -5,6 +5,14 @@ import type { Connection } from 'vscode-languageserver';
 export interface ServerSettings {
   inlayHints: { enabled: boolean };
   diagnostics: { debounceMs: number };
+  /** `regnet.dataRoots`: folders data may be read from besides each spec's own. */
+  dataRoots: string[];
+  /**
+   * The editor's Workspace Trust (initializationOptions.workspaceTrusted): trusted adds
+   * the workspace folders to the data roots; untrusted reads no data file at all;
+   * unknown (an editor without the notion) reads under each spec's folder only.
+   */
+  workspaceTrust: 'trusted' | 'untrusted' | 'unknown';
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -13,9 +21,13 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   // to diagnostics is 50 ms. The debounce coalesces bursts of changes; while a
   // check runs, further changes queue up and the next check takes only the latest.
   diagnostics: { debounceMs: 15 },
+  dataRoots: [],
+  workspaceTrust: 'unknown',
 };
 
-type PartialSettings = { inlayHints?: { enabled?: unknown }; diagnostics?: { debounceMs?: unknown } } | undefined;
+type PartialSettings =
+  | { inlayHints?: { enabled?: unknown }; diagnostics?: { debounceMs?: unknown }; dataRoots?: unknown; workspaceTrusted?: unknown }
+  | undefined;
 
 export function mergeSettings(base: ServerSettings, raw: unknown): ServerSettings {
   const r = (raw && typeof raw === 'object' ? raw : undefined) as PartialSettings;
@@ -26,6 +38,8 @@ export function mergeSettings(base: ServerSettings, raw: unknown): ServerSetting
     diagnostics: {
       debounceMs: typeof debounce === 'number' && debounce >= 0 ? debounce : base.diagnostics.debounceMs,
     },
+    dataRoots: Array.isArray(r?.dataRoots) ? r.dataRoots.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : base.dataRoots,
+    workspaceTrust: typeof r?.workspaceTrusted === 'boolean' ? (r.workspaceTrusted ? 'trusted' : 'untrusted') : base.workspaceTrust,
   };
 }
 

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { REGNETC, tempDir, writeSpec } from '../test/run-helpers.js';
 import { Queue } from 'bullmq';
-import { Cli, RedisServer, freePort, redisMissing } from '../test/queue-helpers.js';
+import { Cli, RedisServer, freePort, pointsCsv, redisMissing } from '../test/queue-helpers.js';
 import type { TrialReturn } from '../src/queue/jobs.js';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
@@ -32,10 +32,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function pointsCsv(rows: number): string {
-  return 'x,y,label\n' + Array.from({ length: rows }, (_, i) => `${((i * 37) % 19) / 10 - 0.9},${((i * 11) % 17) / 8 - 1},${(i * 37) % 19 > 9 === (i * 11) % 17 > 8 ? 'a' : 'b'}`).join('\n') + '\n';
 }
 
 function spec(dir: string, name: string, sweep: string, epochs: number): string {

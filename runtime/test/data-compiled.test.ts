@@ -85,7 +85,7 @@ test('images spec: folders become classes, size from the first image', async () 
   const ir = compileSpec(`
     model { flatten() dense(2) }
     data { source: images("pets", channels: 1) validation: 0 }`, dir);
-  const data = await loadData(tf, ir.data, ir.train.seed);
+  const data = await loadData(tf, ir.data, ir.train.seed, { specDir: dir });
   assert.deepEqual(data.train.x.shape, [3, 4, 6, 1]);
   assert.deepEqual(data.labels, ['cat', 'dog']);
 });

@@ -32,24 +32,25 @@ test('ragged CSV row names its line', () => {
   throwsData(() => loadCsv({ path, label: 'species', classes: 2 }), `${path}:4: error: row has 2 fields, expected 3 (as in the header)`);
 });
 
-test('non-numeric feature names the column and line (blank lines counted)', () => {
+test('non-numeric feature names the column and line (blank lines counted), never the value', () => {
   const path = fixture('data-non-numeric.csv');
-  throwsData(() => loadCsv({ path, label: 'species', classes: 2 }), `${path}:4: error: non-numeric value "abc" in feature 'x2'`);
+  throwsData(() => loadCsv({ path, label: 'species', classes: 2 }), `${path}:4: error: non-numeric value in feature column 2`);
+  throwsData(() => loadCsv({ path, label: 'species', features: ['x1', 'x2'], classes: 2 }), `${path}:4: error: non-numeric value in feature 'x2'`);
 });
 
 test('unknown label, missing column, label out of range', () => {
   const path = fixture('data-unknown-label.csv');
   throwsData(
     () => loadCsv({ path, label: 'species', classes: 2, labels: ['setosa', 'virginica'] }),
-    `${path}:3: error: unknown label "tulip" in 'species' (known labels: setosa, virginica)`,
+    `${path}:3: error: a label in 'species' that the training data does not have (2 known labels)`,
   );
-  throwsData(() => loadCsv({ path, label: 'kind', classes: 2 }), `${path}:1: error: no column named "kind" (columns: x1, x2, species)`);
+  throwsData(() => loadCsv({ path, label: 'kind', classes: 2 }), `${path}:1: error: no column named "kind"`);
   const numeric = fixture('data-numeric-labels.csv');
-  throwsData(() => loadCsv({ path: numeric, label: 'label', classes: 2 }), `${numeric}:3: error: label 2 in 'label' is not a class index in 0..1`);
+  throwsData(() => loadCsv({ path: numeric, label: 'label', classes: 2 }), `${numeric}:3: error: a label in 'label' is not a class index in 0..1`);
   const dir = tempDir();
   const images = writeIdx(dir, 'i', [2, 1, 1], [0, 0]);
   const labels = writeIdx(dir, 'l', [2], [1, 7]);
-  throwsData(() => loadIdx({ images, labels, classes: 3 }), `${labels}: error: label 7 of example 1 is not a class index in 0..2`);
+  throwsData(() => loadIdx({ images, labels, classes: 3 }), `${labels}: error: the label of example 1 is not a class index in 0..2`);
 });
 
 test('idx: bad magic, truncated data, count mismatch', () => {
@@ -103,20 +104,11 @@ test('text: invalid JSON line and missing field', () => {
   const path = fixture('data-bad.jsonl');
   throwsData(
     () => loadText({ path, textField: 'text', labelField: 'label', classes: 2 }),
-    `${path}:2: error: invalid JSON: ${jsonError('{"text": "broken", "label": "neg"')}`,
+    `${path}:2: error: invalid JSON`, // JSON.parse's own message would quote the line
   );
   const reviews = fixture('data-reviews.jsonl');
   throwsData(() => loadText({ path: reviews, textField: 'body', labelField: 'label', classes: 2 }), `${reviews}:1: error: missing string field "body"`);
 });
-
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '';
-}
 
 test('DataError formats as file:line: error: message; loadData passes it through', async () => {
   const e = new DataError('/d/x.csv', 3, 'bad');

@@ -168,3 +168,8 @@ export function makeCertificates(dir: string): { cert: string; key: string; ca: 
   }
   return { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: join(dir, 'ca.crt') };
 }
+
+/** A two-class csv (x, y, label) of `rows` rows, the same every time. */
+export function pointsCsv(rows: number): string {
+  return 'x,y,label\n' + Array.from({ length: rows }, (_, i) => `${((i * 37) % 19) / 10 - 0.9},${((i * 11) % 17) / 8 - 1},${(i * 37) % 19 > 9 === (i * 11) % 17 > 8 ? 'a' : 'b'}`).join('\n') + '\n';
+}

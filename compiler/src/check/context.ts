@@ -5,6 +5,7 @@ import { CODES, type Code } from '../codes.js';
 import type { Diagnostic, Fix } from '../diagnostics.js';
 import type { JsonValue } from '../ir.js';
 import type { SymbolRef } from '../semantic-model.js';
+import type { Engine } from '../catalogue/types.js';
 import type { DataInspector } from './data-files.js';
 import type { Limits } from './limits.js';
 
@@ -15,6 +16,8 @@ export interface CheckOptions {
   overrides?: Record<string, JsonValue>;
   /** Read data files named by csv/idx/images/text sources (default true). */
   inspectData?: boolean;
+  /** The engine that will train the spec: constructs it cannot run are errors (RN701). Default tfjs. */
+  engine?: Engine;
   /** With `inspectData: false`: why, said once as an RN605 note (e.g. an untrusted workspace). */
   dataNotice?: string;
   /** Folders besides the spec's own that data paths may lie in (see data-access.ts). */
@@ -75,10 +78,3 @@ export function didYouMean(suggestions: string[]): string {
   return `; did you mean ${suggestions.slice(0, 3).map((s) => `'${s}'`).join(' or ')}?`;
 }
 
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-export function lineOf(range: Range): number {
-  return range.start.line;
-}

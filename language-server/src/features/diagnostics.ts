@@ -31,7 +31,10 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   return out;
 }
 
-export function registerDiagnostics(connection: Connection, store: DocumentStore, settings: SettingsStore): void {
+/** Re-checks and re-publishes every open document (after data was read, or settings changed). */
+export type RefreshDiagnostics = () => void;
+
+export function registerDiagnostics(connection: Connection, store: DocumentStore, settings: SettingsStore): RefreshDiagnostics {
   const timers = new Map<string, NodeJS.Timeout>();
   const published = new Map<string, number>();
 
@@ -74,4 +77,10 @@ export function registerDiagnostics(connection: Connection, store: DocumentStore
     published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
+
+  return () => {
+    store.invalidate();
+    published.clear();
+    for (const doc of store.documents.all()) schedule(doc.uri, 0);
+  };
 }

@@ -55,7 +55,6 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'Slice',
   'Unpack',
   'SplitV',
-  'Tanh',
 ] as const;
 
 let registered = false;
@@ -167,8 +166,12 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
  * (heap-kernels.ts). The convolution form above is 2-5x slower on wasm: XNNPACK's indirect
  * convolution is inefficient with dy as a large (e.g. 28x28) filter, and it needs two transposes.
  */
-/** Elements of the patch matrix built at once by the filter gradient (8 MB). */
-const PATCH_CHUNK_ELEMENTS = 1 << 21;
+/**
+ * Patch matrices larger than PATCH_CHUNKING_FROM elements (64 MB: CIFAR-size batches; not the
+ * MNIST convnets, whose results stay bit for bit) are built PATCH_CHUNK_ELEMENTS at a time.
+ */
+const PATCH_CHUNKING_FROM = 1 << 24;
+const PATCH_CHUNK_ELEMENTS = 1 << 22;
 
 function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
   return ({ inputs, attrs, backend }) => {
@@ -176,12 +179,11 @@ function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
     return tf.tidy(() => {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
-      // Images in chunks whose patch matrix stays small enough for the cache: the matrix is
-      // written column by column (strided), which at CIFAR sizes (150 MB for a batch of 128)
-      // cost more than the product itself. The MNIST convnet's batch is one chunk.
+      // Images in chunks whose patch matrix stays small: at CIFAR sizes the whole matrix is
+      // 150 MB for a batch of 128 (peak memory), written column by column (strided).
       const [batch, outH, outW] = dy.shape;
       const perImage = g.kh * g.kw * x.shape[3] * outH * outW;
-      const chunk = Math.max(1, Math.floor(PATCH_CHUNK_ELEMENTS / perImage));
+      const chunk = perImage * batch <= PATCH_CHUNKING_FROM ? batch : Math.max(1, Math.floor(PATCH_CHUNK_ELEMENTS / perImage));
       let dw: Tensor | undefined;
       for (let b0 = 0; b0 < batch; b0 += chunk) {
         const n = Math.min(chunk, batch - b0);
@@ -398,23 +400,6 @@ function tile(tf: TF, original: KernelFunc): KernelFunc {
   };
 }
 
-/** Below this many elements wasm's own Tanh is as fast as the four kernels of tanhViaSigmoid. */
-const MIN_TANH_VIA_SIGMOID = 2048;
-
-/**
- * Tanh as 2·σ(2x) − 1. wasm's Tanh calls std::tanh element by element (~12 ns each: 100 µs for
- * an LSTM step's 128×64 cell state), its Sigmoid is XNNPACK's vectorized one (~1 ns each).
- * The identity is exact; in float32 the result differs from tanh by at most ~1e-7 absolute
- * (rounding of σ near 1/2), far below the tolerances of training.
- */
-function tanhViaSigmoid(tf: TF, original: KernelFunc): KernelFunc {
-  return ({ inputs, attrs, backend }) => {
-    const x0 = inputs.x!;
-    if (x0.dtype !== 'float32' || tf.util.sizeFromShape(x0.shape) < MIN_TANH_VIA_SIGMOID) return original({ inputs, attrs, backend });
-    return tf.tidy(() => tf.sub(tf.mul(tf.sigmoid(tf.mul(asTensor(tf, x0), 2)), 2), 1));
-  };
-}
-
 /** Kernels replaced on the cpu backend: its Conv2DBackpropFilter loop is ~100x slower than the same composition. */
 export const OVERRIDDEN_CPU_KERNELS = ['Conv2DBackpropFilter'] as const;
 
@@ -459,7 +444,6 @@ export function registerWasmKernels(tf: TF): void {
     ['Slice', sliceKernel(tf, original('Slice'))],
     ['Unpack', unpackKernel(tf, original('Unpack'))],
     ['SplitV', splitVKernel(tf, original('SplitV'))],
-    ['Tanh', tanhViaSigmoid(tf, original('Tanh'))],
   ];
   for (const [name, func] of kernels) {
     replacements.set(`${BACKEND}/${name}`, func);

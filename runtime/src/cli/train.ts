@@ -2,11 +2,14 @@
 // TensorFlow.js is imported only when the command runs (see run/run-spec.ts).
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { JsonValue } from '@regnet/compiler';
+import type { Engine, JsonValue } from '@regnet/compiler';
+import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, torchRunOptions, type TorchFlags } from '../engines/torch/cli-options.js';
+import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends DataSafetyFlags {
   out?: string;
   epochs?: number;
   backend: string;
@@ -15,9 +18,8 @@ export interface TrainFlags {
   set?: Record<string, JsonValue>;
   seed?: number;
   report: boolean;
+  engine: Engine;
 }
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 export function positiveInteger(name: string) {
   return (text: string): number => {
@@ -44,28 +46,31 @@ export function integer(name: string) {
 }
 
 export function backendChoice(text: string): string {
-  if (!BACKENDS.includes(text)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not '${text}'`);
+  if (!BACKEND_CHOICES.includes(text as BackendChoice)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not '${text}'`);
   return text;
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a spec; writes metrics, summary, model and report into a run directory')
     .argument('[file]', '.regnet file (optional with --resume DIR)')
     .option('-o, --out <dir>', 'run directory (default: runs/<spec name>)')
     .option('--epochs <n>', 'override train.epochs', positiveInteger('--epochs'))
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('-q, --quiet', 'no live progress bar: one plain line per epoch')
     .option('--resume [dir]', 'continue an interrupted run from its last saved epoch')
     .option('--set <name=value>', 'override a let constant, e.g. --set width=64 (repeatable)', collectOverride)
     .option('--seed <n>', 'override train.seed', integer('--seed'))
     .option('--no-report', 'do not write report.html at the end')
+    .option('--engine <name>', 'tfjs (default) | torch: train with PyTorch (see --nproc, --nnodes)', engineChoice, 'tfjs');
+  addTorchOptions(command)
     .addHelpText(
       'after',
       '\nExamples:\n  regnetc train examples/01-overfitting-l1-l2/circle.regnet --epochs 5\n  regnetc train spec.regnet --out runs/a --set p=0.5 --backend wasm\n  regnetc train --resume runs/a',
-    )
-    .action(async (file: string | undefined, flags: TrainFlags) => {
+    );
+  addDataSafetyOptions(command)
+    .action(async (file: string | undefined, flags: TrainFlags & TorchFlags) => {
       let out = flags.out;
       let resume = flags.resume !== undefined && flags.resume !== false;
       if (typeof flags.resume === 'string') {
@@ -75,6 +80,12 @@ export function register(program: Command): void {
         else out = flags.resume;
       }
       if (!file && !resume) throw new UsageError('missing the spec file: regnetc train FILE [--out DIR]');
+      if (flags.engine === 'torch') {
+        const { runTorchTraining } = await import('../engines/torch/run.js');
+        process.exitCode = await runTorchTraining({ ...torchRunOptions(file, out, resume, flags), safety: dataSafety(flags) });
+        return;
+      }
+      refuseTorchOnlyFlags(flags);
       const { runTraining } = await import('../run/run-spec.js');
       process.exitCode = await runTraining({
         file,
@@ -86,6 +97,7 @@ export function register(program: Command): void {
         overrides: flags.set,
         seed: flags.seed,
         report: flags.report,
+        safety: dataSafety(flags),
       });
     });
 }

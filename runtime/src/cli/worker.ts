@@ -1,15 +1,7 @@
 // `regnetc worker --queue URL`: runs trials of sweeps submitted with `regnetc sweep --queue`.
 import type { Command } from 'commander';
+import type { WorkerOptions } from '../queue/worker.js';
 import { positiveInteger } from './train.js';
-
-interface WorkerFlags {
-  queue?: string;
-  concurrency: number;
-  name?: string;
-  lockDuration?: number;
-  stalledInterval?: number;
-  maxStalledCount?: number;
-}
 
 export function register(program: Command): void {
   program
@@ -25,7 +17,7 @@ export function register(program: Command): void {
       'after',
       '\nCtrl-C hands running trials back to the queue at their last finished epoch and exits;\na second Ctrl-C stops at once (the trials go back to the queue when their lock expires).\n\nExample:\n  regnetc worker --queue redis://10.0.0.5:6379 --concurrency 2',
     )
-    .action(async (flags: WorkerFlags) => {
+    .action(async (flags: WorkerOptions) => {
       await (await import('../queue/connection.js')).checkQueueUrl(flags.queue);
       const { runWorker } = await import('../queue/worker.js');
       process.exitCode = await runWorker(flags);

@@ -2,7 +2,8 @@
 // String labels become classes in the order the compiler reported
 // (SourceConfig.labels), or sorted (JavaScript code-unit order) when it reported
 // none; numeric labels are class indices; with `classes: 0` (loss mse) they are
-// regression targets.
+// regression targets. Messages give the line, never the value (a spec may name
+// any readable file).
 import { DataError } from './errors.js';
 
 export interface EncodedLabels {
@@ -36,7 +37,7 @@ export function encodeLabels(
     const y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const v = values[i].trim();
-      if (!isNumeric(v)) throw new DataError(file, lines[i], `non-numeric regression target "${v}" in '${column}'`);
+      if (!isNumeric(v)) throw new DataError(file, lines[i], `non-numeric regression target in '${column}'`);
       y[i] = Number(v);
     }
     return { y };
@@ -51,7 +52,7 @@ export function encodeLabels(
       const v = values[i].trim();
       const k = index.get(values[i]) ?? index.get(v);
       if (k === undefined) {
-        throw new DataError(file, lines[i], `unknown label "${v}" in '${column}' (known labels: ${names.join(', ')})`);
+        throw new DataError(file, lines[i], `a label in '${column}' that the training data does not have (${names.length} known labels)`);
       }
       y[i] = k;
     }
@@ -60,7 +61,7 @@ export function encodeLabels(
   for (let i = 0; i < n; i++) {
     const v = Number(values[i].trim());
     if (!Number.isInteger(v) || v < 0 || (classes > 0 && v >= classes)) {
-      throw new DataError(file, lines[i], `label ${values[i].trim()} in '${column}' is not a class index in 0..${classes - 1}`);
+      throw new DataError(file, lines[i], `a label in '${column}' is not a class index in 0..${classes - 1}`);
     }
     y[i] = v;
   }

@@ -13,7 +13,7 @@
 //  6. read the test source;
 //  7. text: build the vocabulary on the training split, encode every split;
 //  8. `normalize`: statistics from the training split, applied to every split.
-import type { DataConfig, SourceConfig } from '@regnet/compiler';
+import { ALLOW_HINT, isAllowed, PATH_ARGS, type DataAccess, type DataConfig, type SourceConfig } from '@regnet/compiler';
 import type { LoadedData, Split, TF } from '../contracts.js';
 import { Random } from '../random.js';
 import { numberArg } from './args.js';
@@ -32,7 +32,28 @@ export interface LoadedDataInfo extends LoadedData {
   noisyIndices?: Int32Array;
 }
 
-export async function loadData(tf: TF, config: DataConfig, seed: number): Promise<LoadedDataInfo> {
+/**
+ * The same rule as the checker's (data-access.ts), enforced again here because an IR
+ * (a run's ir.json) can come from anywhere: every path must lie in an allowed folder.
+ */
+export function checkSourcePaths(config: DataConfig, access: DataAccess): void {
+  const sources = [config.source, 'source' in config.validation ? config.validation.source : undefined, config.test];
+  for (const source of sources) {
+    for (const name of source ? (PATH_ARGS[source.kind] ?? []) : []) {
+      const path = source!.args[name];
+      if (typeof path === 'string' && !isAllowed(path, access)) {
+        throw new DataError(path, undefined, `refused: outside the spec's folder${access.roots?.length ? ' and the data roots' : ''}; ${ALLOW_HINT}`);
+      }
+    }
+  }
+}
+
+/**
+ * @param access the folders data may come from: the spec's folder and the user's data
+ *   roots; by default the working folder and below.
+ */
+export async function loadData(tf: TF, config: DataConfig, seed: number, access: DataAccess = { specDir: process.cwd() }): Promise<LoadedDataInfo> {
+  checkSourcePaths(config, access);
   const root = new Random(seed);
   // Forked in a fixed order so each use has its own stream whatever the others draw.
   const streams = {
@@ -44,7 +65,7 @@ export async function loadData(tf: TF, config: DataConfig, seed: number): Promis
   };
   const classes = config.classes;
 
-  const train = await readSource(config.source, { classes, labels: config.source.labels, rng: streams.source });
+  const train = await readSource(config.source, { classes, labels: config.source.labels, rng: streams.source, access });
   const labels = train.labels ?? config.source.labels;
   const all = train.examples;
   const order = config.shuffle ? streams.shuffle.permutation(all.n) : range(0, all.n);
@@ -52,7 +73,7 @@ export async function loadData(tf: TF, config: DataConfig, seed: number): Promis
   let trainIdx: Int32Array = order;
   let validation: Examples | undefined;
   if ('source' in config.validation) {
-    const v = await readSource(config.validation.source, { classes, labels, rng: streams.validationSource });
+    const v = await readSource(config.validation.source, { classes, labels, rng: streams.validationSource, access });
     validation = v.examples;
   } else if (config.validation.fraction > 0) {
     const held = Math.round(config.validation.fraction * all.n);
@@ -74,7 +95,7 @@ export async function loadData(tf: TF, config: DataConfig, seed: number): Promis
     for (const i of noisyIndices) trainEx.y[i] = streams.labelNoise.int(classes);
   }
 
-  const test = config.test ? (await readSource(config.test, { classes, labels, rng: streams.testSource })).examples : undefined;
+  const test = config.test ? (await readSource(config.test, { classes, labels, rng: streams.testSource, access })).examples : undefined;
 
   // Text: ids from the training split's vocabulary.
   let vocabulary: string[] | undefined;

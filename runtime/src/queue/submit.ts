@@ -45,7 +45,8 @@ const TRIAL_JOB_OPTIONS: JobsOptions = {
 /** Every trial's IR, for the data files they read (trials with errors read nothing). */
 function trialIRs(sweep: PreparedSweep, options: SweepOptions): GraphIR[] {
   return sweep.trials.flatMap((trial) => {
-    const ir = compile(sweep.source, { file: sweep.file, overrides: trialOverrides(options.overrides ?? {}, trial) }).ir;
+    // With the sweep's --data-root: a file outside the spec's folder then gets a clear refusal from collectBundle.
+    const ir = compile(sweep.source, { file: sweep.file, overrides: trialOverrides(options.overrides ?? {}, trial), ...options.safety }).ir;
     return ir ? [ir] : [];
   });
 }
@@ -77,6 +78,8 @@ export async function runQueuedSweep(options: QueuedSweepOptions): Promise<numbe
   };
 
   try {
+    // Listening before enqueueing: a trial's first progress events must not be missed.
+    await events.waitUntilReady();
     await uploadBundle(redis, sweepKeys.bundle(id), bundle);
     const indexOf = new Map(sweep.trials.map((t, i) => [t.id, i]));
     const wanted = new Map(sweep.pending.map(({ trial }) => [trialJobId(id, indexOf.get(trial.id)!), trial]));

@@ -2,8 +2,8 @@
 // measured on its test and validation data (the same splits as in training: same
 // seed), or on the data block of another spec; with N, also as a Monte Carlo dropout
 // ensemble of N passes (see train/mc-dropout.ts).
-import { resolve } from 'node:path';
-import { compile, type DataConfig } from '@regnet/compiler';
+import { dirname, resolve } from 'node:path';
+import { compile, type CheckOptions, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
@@ -24,6 +24,8 @@ export interface EvalOptions {
   data?: string;
   backend: BackendChoice;
   json: boolean;
+  /** Data roots besides the spec's folder, and resource limits (--data-root, --limit). */
+  safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   /** Monte Carlo dropout passes; default: the spec's `train { mc_samples }` (0 = off). */
   mcSamples?: number;
   stdout?: NodeJS.WriteStream;
@@ -46,7 +48,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
   let data: DataConfig = ir.data;
   if (options.data) {
     const source = readSpec(options.data);
-    const result = compile(source, { file: resolve(options.data) });
+    const result = compile(source, { file: resolve(options.data), ...options.safety });
     printDiagnostics(options.data, source, result.diagnostics, stderr);
     if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
       stderr.write(`regnetc: not evaluating: ${options.data} ${incompleteReason(result.diagnostics)}\n`);
@@ -71,7 +73,10 @@ export async function runEval(options: EvalOptions): Promise<number> {
   if (!options.json) stdout.write(`backend: ${name}\n`);
   let loaded;
   try {
-    loaded = await loadData(tf, data, ir.train.seed);
+    // A run directory's IR is not trusted: its data must lie under the --data spec's
+    // folder, or else the working folder, or a data root.
+    const specDir = options.data ? dirname(resolve(options.data)) : process.cwd();
+    loaded = await loadData(tf, data, ir.train.seed, { specDir, roots: options.safety?.dataRoots });
   } catch (error) {
     if (isDataError(error)) {
       stderr.write(`${error.format()}\n`);

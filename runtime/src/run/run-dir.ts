@@ -101,6 +101,15 @@ export interface RunSummary {
   finished_at: string;
   /** Number of times the run was resumed. */
   resumed?: number;
+  /** The engine that trained the run: tfjs when absent. */
+  engine?: 'tfjs' | 'torch';
+  /** Processes that trained together (torch engine). */
+  world_size?: number;
+  torch_version?: string;
+  /** Largest parameter difference between any process and process 0 at the end (torch, DDP). */
+  rank_max_diff?: number;
+  /** Times the torch process group restarted from a checkpoint after a failure. */
+  restarts?: number;
 }
 
 /** state/state.json: the training state plus what the CLI needs to continue. */

@@ -11,8 +11,8 @@
 // the epoch and step; a file that cannot be written (full disk...) names its path and
 // the cause, and the run stops with what it could save; none prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { compile, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { dirname, resolve } from 'node:path';
+import { compile, type CheckOptions, type Engine, type GraphIR, type JsonValue } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
@@ -68,11 +68,15 @@ export interface TrainRunOptions {
   seed?: number;
   /** Write report.html at the end (default true). */
   report?: boolean;
+  /** Data roots besides the spec's folder, and resource limits (--data-root, --limit). */
+  safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** The engine the spec is checked for (`regnetc check --engine`); default tfjs. */
+  engine?: Engine;
 }
 
-interface Prepared {
+export interface Prepared {
   ir: GraphIR;
   dir: RunDir;
   saved?: SavedState;
@@ -102,10 +106,10 @@ export async function runTraining(options: TrainRunOptions): Promise<number> {
 // ---- prepare -------------------------------------------------------------------------
 
 /** A fresh run: compile, check the output folder is ours to replace, write spec and IR. */
-function prepareFresh(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
+export function prepareFresh(options: TrainRunOptions, stderr: NodeJS.WriteStream): Prepared | number {
   if (!options.file) throw new UsageError('missing the spec file: regnetc train FILE --out DIR');
   const source = readSpec(options.file);
-  const result = compile(source, { file: resolve(options.file), overrides: options.overrides });
+  const result = compile(source, { file: resolve(options.file), overrides: options.overrides, ...options.safety, engine: options.engine });
   printDiagnostics(options.file, source, result.diagnostics, stderr);
   if (!result.ir || result.diagnostics.some((d) => d.severity === 'error')) {
     stderr.write(`regnetc: not training: ${options.file} ${incompleteReason(result.diagnostics)}\n`);
@@ -218,7 +222,8 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
 
   let data: Session['data'];
   try {
-    data = await loadData(tf, ir.data, ir.train.seed);
+    // Resuming without the spec: the working folder stands for the spec's.
+    data = await loadData(tf, ir.data, ir.train.seed, { specDir: options.file ? dirname(resolve(options.file)) : process.cwd(), roots: options.safety?.dataRoots });
   } catch (error) {
     if (isDataError(error)) {
       stderr.write(`${error.format()}\n`);

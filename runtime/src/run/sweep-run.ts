@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { compile, valueToText, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, LIMIT_NAMES, valueToText, type CheckOptions, type GraphIR, type JsonValue, type Limits } from '@regnet/compiler';
 import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError, writing } from './errors.js';
@@ -26,7 +26,11 @@ export interface SweepOptions {
   workers?: number;
   epochs?: number;
   backend: string;
+  /** Training engine of every trial (default tfjs). */
+  engine?: string;
   overrides?: Record<string, JsonValue>;
+  /** Data roots besides the spec's folder, and resource limits (--data-root, --limit); trials get them too. */
+  safety?: Pick<CheckOptions, 'dataRoots' | 'limits'>;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -53,6 +57,7 @@ interface TrialOutcome {
 /** The command line of one trial: the spec, its swept values as --set, its seed. */
 export function trialArgs(file: string, trial: Trial, dir: string, options: SweepOptions, resume: boolean): string[] {
   const args = [REGNETC_BIN, 'train', file, '--out', dir, '--quiet', '--backend', options.backend];
+  if (options.engine && options.engine !== 'tfjs') args.push('--engine', options.engine);
   if (diagnosticPrinting.verbose) args.push('--verbose');
   if (resume) args.push('--resume');
   else {
@@ -63,6 +68,14 @@ export function trialArgs(file: string, trial: Trial, dir: string, options: Swee
   }
   if (options.epochs !== undefined) args.push('--epochs', String(options.epochs));
   return args;
+}
+
+/** The data roots and limits as the environment a trial's `regnetc train` reads. */
+function safetyEnv(safety: SweepOptions['safety']): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (safety?.dataRoots?.length) env.REGNET_DATA_ROOT = safety.dataRoots.join(delimiter);
+  for (const [key, value] of Object.entries(safety?.limits ?? {}) as [keyof Limits, number][]) env[LIMIT_NAMES[key].env] = String(value);
+  return env;
 }
 
 function lastLines(path: string, n: number): string {
@@ -91,7 +104,7 @@ export function prepareSweep(options: SweepOptions): PreparedSweep | number {
   const stderr = options.stderr ?? process.stderr;
   const file = resolve(options.file);
   const source = readSpec(options.file);
-  const compiled = compile(source, { file, overrides: options.overrides });
+  const compiled = compile(source, { file, overrides: options.overrides, ...options.safety });
   printDiagnostics(options.file, source, compiled.diagnostics, stderr);
   if (!compiled.ir || compiled.diagnostics.some((d) => d.severity === 'error')) {
     stderr.write(`regnetc: not sweeping: ${options.file} ${incompleteReason(compiled.diagnostics)}\n`);
@@ -220,7 +233,8 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     const log = run.file('train.log');
     const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
     const started = performance.now();
-    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd] });
+    const env = { ...process.env, ...safetyEnv(options.safety) };
+    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd], env });
     return new Promise((done) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         closeSync(fd);

@@ -22,7 +22,7 @@ export function loadCsv(options: CsvOptions): SourceResult {
   const label = options.label ?? header[header.length - 1];
   const column = (name: string) => {
     const k = header.indexOf(name);
-    if (k < 0) throw new DataError(path, 1, `no column named "${name}" (columns: ${header.join(', ')})`);
+    if (k < 0) throw new DataError(path, 1, `no column named "${name}"`);
     return k;
   };
   const labelColumn = column(label);
@@ -36,7 +36,7 @@ export function loadCsv(options: CsvOptions): SourceResult {
     for (let j = 0; j < d; j++) {
       const raw = fields[featureColumns[j]].trim();
       if (!isNumeric(raw)) {
-        throw new DataError(path, rows[i].line, `non-numeric value "${raw}" in feature '${featureNames[j]}'`);
+        throw new DataError(path, rows[i].line, `non-numeric value in feature ${options.features ? `'${featureNames[j]}'` : `column ${featureColumns[j] + 1}`}`);
       }
       x[i * d + j] = Number(raw);
     }

@@ -100,7 +100,7 @@ export function loadIdx(options: IdxOptions): SourceResult {
     for (let i = 0; i < n; i++) {
       const v = labels.data[i];
       if (!Number.isInteger(v) || v < 0 || v >= options.classes) {
-        throw new DataError(options.labels, undefined, `label ${v} of example ${i} is not a class index in 0..${options.classes - 1}`);
+        throw new DataError(options.labels, undefined, `the label of example ${i} is not a class index in 0..${options.classes - 1}`);
       }
       y[i] = v;
     }

@@ -9,6 +9,7 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { join } from 'node:path';
+import { allowedFolders, isAllowed, type DataAccess } from '@regnet/compiler';
 import { DataError } from '../errors.js';
 import { listFolder, readDataFile } from '../files.js';
 import { resizeBilinear } from '../pixels.js';
@@ -24,6 +25,8 @@ export interface ImagesOptions {
   expectedSize?: [number, number];
   channels: 1 | 3;
   labels?: string[];
+  /** When given, every image file must lie (symlinks resolved) in an allowed folder. */
+  access?: DataAccess;
 }
 
 export function loadImages(options: ImagesOptions): SourceResult {
@@ -43,6 +46,11 @@ export function loadImages(options: ImagesOptions): SourceResult {
     }
   }
   if (files.length === 0) throw new DataError(path, undefined, 'no PNG or JPEG files in the class folders');
+  if (options.access) {
+    const folders = allowedFolders(options.access);
+    const outside = files.find(({ file }) => !isAllowed(file, options.access!, folders));
+    if (outside) throw new DataError(outside.file, undefined, 'refused: a link to a file outside the allowed folders');
+  }
 
   let size = options.size ?? options.expectedSize;
   const images: Float32Array[] = [];

@@ -41,7 +41,7 @@ export async function readSource(source: SourceConfig, ctx: SourceContext): Prom
       const size = pairArg(args, 'size');
       const expected: [number, number] | undefined =
         source.inputShape.length === 3 ? [source.inputShape[0], source.inputShape[1]] : undefined;
-      return loadImages({ path: stringArg(args, 'path'), size, expectedSize: size ? undefined : expected, channels, labels });
+      return loadImages({ path: stringArg(args, 'path'), size, expectedSize: size ? undefined : expected, channels, labels, access: ctx.access });
     }
     case 'text':
       return loadText({

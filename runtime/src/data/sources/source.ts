@@ -1,4 +1,5 @@
 // What every data source reader gets and gives.
+import type { DataAccess } from '@regnet/compiler';
 import type { Random } from '../../random.js';
 import type { Examples } from '../examples.js';
 
@@ -12,6 +13,8 @@ export interface SourceContext {
   labels?: string[];
   /** The seeded stream for generated sources (playground). */
   rng: Random;
+  /** The folders data may be read from (every file of an image folder is checked too). */
+  access?: DataAccess;
 }
 
 export interface SourceResult {

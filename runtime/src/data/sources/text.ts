@@ -44,7 +44,7 @@ export function loadText(options: TextOptions): SourceResult {
     const { header, rows } = readCsvTable(content, path);
     const column = (name: string) => {
       const k = header.indexOf(name);
-      if (k < 0) throw new DataError(path, 1, `no column named "${name}" (columns: ${header.join(', ')})`);
+      if (k < 0) throw new DataError(path, 1, `no column named "${name}"`);
       return k;
     };
     const t = column(textField);
@@ -61,8 +61,8 @@ export function loadText(options: TextOptions): SourceResult {
       let obj: unknown;
       try {
         obj = JSON.parse(raw);
-      } catch (e) {
-        throw new DataError(path, line, `invalid JSON: ${(e as Error).message}`);
+      } catch {
+        throw new DataError(path, line, 'invalid JSON'); // JSON.parse's message quotes the line
       }
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new DataError(path, line, 'expected a JSON object');
       const record = obj as Record<string, unknown>;
