@@ -38,7 +38,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: [join(root, 'language-server/dist/src/server.js')],
-    outfile: join(root, 'language-server/dist/src/server.bundle.js'),
+    entryPoints: [join(root, 'language-server/dist/src/main.js')],
+    outfile: join(root, 'language-server/dist/src/main.bundle.js'),
   }),
 ]);

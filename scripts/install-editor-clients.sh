@@ -2,8 +2,8 @@
 # Installs what the editor end-to-end tests need: Neovim, Chromium, ripgrep and
 # libkrb5-dev from Debian, then code-server 4.100.3 (VS Code 1.100.3, the last one
 # that runs on Node 20) into the repo-local, git-ignored .e2e-tools/.
-# Safe to re-run: what is already installed is skipped. Workarounds explained in
-# ../shared/EDITOR-CLIENTS.md.
+# Safe to re-run: what is already installed is skipped. Each workaround is explained
+# by a comment at its step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

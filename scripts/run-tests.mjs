@@ -22,6 +22,8 @@ for (const pkg of packages) {
     if (existsSync(dir)) walk(dir, files);
   }
 }
+// Repository-wide tests (markdown links, ...) live in test/ at the root.
+if (existsSync('test')) walk('test', files);
 const selected = files
   .filter((f) => !f.endsWith('.ts'))
   .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));

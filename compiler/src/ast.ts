@@ -150,4 +150,3 @@ export interface RegnetFile {
   range: Range;
 }
 
-export type AnyNode = RegnetFile | Decl | Layer | Setting | Call | Arg | Value | Ident;

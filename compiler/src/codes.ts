@@ -59,6 +59,7 @@ export const CODES = {
   RN504: { severity: 'warning', title: 'Horizontal flip on digit data' },
   RN505: { severity: 'warning', title: '`batchnorm` with a batch size below 8' },
   RN506: { severity: 'warning', title: 'Very high learning rate without normalization layers' },
+  RN507: { severity: 'warning', title: '`batchnorm` momentum too close to 1 for the number of training steps' },
   // data files
   RN601: { severity: 'error', title: 'Data file or folder missing' },
   RN602: { severity: 'error', title: 'Data file malformed' },

@@ -17,4 +17,5 @@ export { readCsvRows, csvDelimiter, type CsvRow, type CsvRead } from './check/cs
 export { inspectData, requestPaths, type DataInspector, type DataRequest, type InspectedData } from './check/data-files.js';
 export { DEFAULT_LIMITS, LIMIT_NAMES, limitsFromEnv, limitsOf, parseLimitValue, formatBytes, type Limits } from './check/limits.js';
 export { PATH_ARGS } from './check/sources.js';
+export { formatCount, formatShape, modelSummary, renderSummary, summaryRows, type ModelSummary, type SummaryRow } from './model-summary.js';
 export { ENGINES } from './catalogue/types.js';

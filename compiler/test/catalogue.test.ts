@@ -1,4 +1,4 @@
-// The docs catalogue: complete against LANGUAGE.md, defaults and ranges exactly as
+// The docs catalogue: complete against docs/language.md, defaults and ranges exactly as
 // the language reference gives them, self-consistent, and rendered with its facts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,7 +55,7 @@ function defaultOf(category: Category, name: string, param: string): JsonValue |
   return mustParam(category, name, param).default;
 }
 
-test('every name of LANGUAGE.md is in the catalogue, with a summary and a reference', () => {
+test('every name of docs/language.md is in the catalogue, with a summary and a reference', () => {
   for (const [category, names] of Object.entries(LANGUAGE) as [Category, string[]][]) {
     for (const name of names) {
       const e = mustGet(category, name);
@@ -70,7 +70,7 @@ test('every name of LANGUAGE.md is in the catalogue, with a summary and a refere
     assert.deepEqual(settings.filter((e) => e.extension).map((e) => e.name), ADDED_SETTINGS[section as keyof typeof SECTIONS] ?? [], `${section}: added settings`);
     for (const name of names) assert.ok(getSetting(section as keyof typeof SECTIONS, name)?.reference, `${section}.${name}: reference`);
   }
-  // Layers are exactly the LANGUAGE.md list (no undocumented extras).
+  // Layers are exactly the docs/language.md list (no undocumented extras).
   assert.deepEqual(entriesOf('layer').map((e) => e.name).sort(), [...LANGUAGE.layer].sort());
 });
 
@@ -151,7 +151,7 @@ test('the catalogue is self-consistent: defaults fit their type and range, enum 
   assert.equal(new Set(keys).size, keys.length);
 });
 
-test('layer defaults are exactly those of LANGUAGE.md §3', () => {
+test('layer defaults are exactly those of docs/language.md §3', () => {
   assert.deepEqual(paramDefaults(mustGet('layer', 'dense')), { activation: 'linear', bias: true, init: 'glorot_uniform', l1: 0, l2: 0 });
   assert.deepEqual(paramDefaults(mustGet('layer', 'conv2d')), { kernel: 3, stride: 1, padding: 'same', activation: 'linear', bias: true, init: 'glorot_uniform', l1: 0, l2: 0 });
   assert.deepEqual(paramDefaults(mustGet('layer', 'conv1d')), paramDefaults(mustGet('layer', 'conv2d')));
@@ -180,7 +180,7 @@ test('layer defaults are exactly those of LANGUAGE.md §3', () => {
   assert.deepEqual(mustParam('layer', 'conv2d', 'padding').value, { type: 'enum', values: ['same', 'valid'] });
 });
 
-test('data defaults are exactly those of LANGUAGE.md §4', () => {
+test('data defaults are exactly those of docs/language.md §4', () => {
   const d = (name: string) => getSetting('data', name)?.default;
   assert.equal(d('validation'), 0.1);
   assert.equal(d('shuffle'), true);
@@ -209,7 +209,7 @@ test('data defaults are exactly those of LANGUAGE.md §4', () => {
   assert.deepEqual(mustParam('augmentation', 'flip', 'direction').value, { type: 'enum', values: ['horizontal', 'vertical', 'both'] });
 });
 
-test('train, early_stopping and sweep defaults are exactly those of LANGUAGE.md §5–6', () => {
+test('train, early_stopping and sweep defaults are exactly those of docs/language.md §5–6', () => {
   const t = (name: string) => getSetting('train', name)?.default;
   assert.equal(t('seed'), 42);
   assert.equal(t('epochs'), 10);

@@ -92,3 +92,40 @@ test('lints stay quiet on a clean spec', () => {
   const text = `model { flatten dense(64, activation: relu) dropout(0.2) dense(10) }\n${DATA}\ntrain { optimizer: adamw(lr: 0.001, weight_decay: 0.01) batch_size: 64 }`;
   assert.deepEqual(diagnostics(text).map((d) => `${d.code} ${at(d)}`), ['RN901 1:58-1:67']);
 });
+
+test('RN507 batchnorm momentum 0.99 over a short run: the arithmetic, and a fix to 0.9', () => {
+  // mnist(): 7,996 digits, 800 held out -> 7,196 -> ceil(7196 / 64) = 113 batches; 2 epochs = 226 steps < 5 × 100.
+  const text = `model {\n  flatten\n  dense(64)\n  batchnorm()\n  relu\n  dense(10)\n}\n${DATA}\ntrain { epochs: 2  batch_size: 64 }\n`;
+  const d = expectOne(text, 'RN507', '4:3-4:14', 'warning');
+  assert.equal(
+    d.message,
+    'batchnorm momentum 0.99 averages its moving mean and variance over about 100 steps (1/(1 − momentum)), but the run has only 226 steps (2 epochs × 113 batches: 7196 training examples in batches of 64), fewer than 5×100 = 500: at evaluation the statistics are still near their initial values, so validation accuracy lags training accuracy; use momentum: 0.9',
+  );
+  assert.equal(d.fixes![0]!.title, 'Set batchnorm momentum to 0.9 (statistics averaged over 10 steps)');
+  const fixed = applyEdits(text, d.fixes![0]!.edits);
+  assert.ok(fixed.includes('  batchnorm(momentum: 0.9)\n'), fixed);
+  assert.ok(!codes(fixed).includes('RN507'));
+  // A written momentum is replaced; a bare `batchnorm` gets parentheses; other args are kept.
+  const written = text.replace('batchnorm()', 'batchnorm(momentum: 0.995)');
+  const w = expectOne(written, 'RN507', '4:23-4:28', 'warning');
+  assert.ok(applyEdits(written, w.fixes![0]!.edits).includes('batchnorm(momentum: 0.9)'));
+  assert.ok(applyEdits(text.replace('batchnorm()', 'batchnorm'), expectOne(text.replace('batchnorm()', 'batchnorm'), 'RN507', '4:3-4:12', 'warning').fixes![0]!.edits).includes('batchnorm(momentum: 0.9)\n'));
+  assert.ok(applyEdits(text.replace('batchnorm()', 'batchnorm(epsilon: 0.01)'), diagnostics(text.replace('batchnorm()', 'batchnorm(epsilon: 0.01)')).find((x) => x.code === 'RN507')!.fixes![0]!.edits).includes('batchnorm(epsilon: 0.01, momentum: 0.9)'));
+  // subset shrinks the run: 10 epochs × ceil(200 / 32) = 70 steps < 500, and 0.9 (50) fits; 0.8 would be offered below 50 steps.
+  const small = expectOne(`model { flatten batchnorm dense(10) }\ndata { source: mnist() subset: 200 }\ntrain { batch_size: 32 }`, 'RN507', '1:17-1:26', 'warning');
+  assert.match(small.message, /the run has only 70 steps \(10 epochs × 7 batches: 200 training examples in batches of 32\)/);
+  const tiny = diagnostics(`model { flatten batchnorm dense(10) }\ndata { source: mnist() subset: 200 }\ntrain { batch_size: 32 epochs: 4 }`).find((x) => x.code === 'RN507')!;
+  assert.match(tiny.message, /28 steps .* use momentum: 0.8$/);
+  // Enough steps, or momentum 0.9 over 226 steps: no warning.
+  assert.ok(!codes(text.replace('epochs: 2', 'epochs: 5')).includes('RN507'));
+  assert.ok(!codes(text.replace('batchnorm()', 'batchnorm(momentum: 0.9)')).includes('RN507'));
+});
+
+test('RN507 uses the row count of a csv file, and stays quiet when the size is unknown', async () => {
+  const { SPEC_IN_FIXTURES } = await import('./check-helpers.js');
+  // iris.csv: 6 rows, round(0.6) = 1 held out -> 5 -> 1 batch × 10 epochs = 10 steps; momentum 0.5 (5 × 2 steps) fits.
+  const text = `model { batchnorm dense(3) }\ndata { source: csv("iris.csv", label: "species") }\ntrain { batch_size: 32 }`;
+  const d = expectOne(text, 'RN507', '1:9-1:18', 'warning', { file: SPEC_IN_FIXTURES });
+  assert.match(d.message, /only 10 steps \(10 epochs × 1 batch: 5 training examples in batches of 32\), fewer than 5×100 = 500: .*; use momentum: 0.5$/);
+  assert.ok(!codes(text, { file: SPEC_IN_FIXTURES, inspectData: false }).includes('RN507'));
+});

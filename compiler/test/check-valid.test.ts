@@ -1,11 +1,11 @@
-// Valid specs give no errors: every construct of LANGUAGE.md. Also: partial ASTs
+// Valid specs give no errors: every construct of docs/language.md. Also: partial ASTs
 // of broken files are checked without throwing, diagnostics are sorted, and the
 // semantic model carries the symbols the language server needs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SPEC_IN_FIXTURES, check, compile, expectNoErrors } from './check-helpers.js';
 
-const LANGUAGE_EXAMPLE = `# the examples of LANGUAGE.md sections 4-6, together
+const LANGUAGE_EXAMPLE = `# the examples of docs/language.md sections 4-6, together
 let p = 0.5
 let width = 256
 model mlp {
@@ -47,7 +47,7 @@ sweep {
 }
 `;
 
-test('the LANGUAGE.md examples check without errors and compile', () => {
+test('the docs/language.md examples check without errors and compile', () => {
   const result = compile(LANGUAGE_EXAMPLE);
   assert.deepEqual(result.diagnostics.map((d) => d.code), ['RN504', 'RN901']);
   assert.ok(result.ir);

@@ -8,7 +8,7 @@ test("the grammar passes chevrotain's validations (skipped at run time for start
   assert.doesNotThrow(() => new RegnetParser({ validateGrammar: true }));
 });
 
-const FULL = `# every construct of LANGUAGE.md sections 1-2
+const FULL = `# every construct of docs/language.md sections 1-2
 let p = 0.5
 let lr = 1e-4
 let big = 2.5E3
@@ -165,4 +165,21 @@ test('an empty file and a comment-only file parse to no declarations', () => {
   const r = parse('# just a note\n');
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.ast.comments[0].text, '# just a note');
+});
+
+test("`train` is a word value after ':' (mnist(split: train)) and still starts a block before '{'", () => {
+  const ok = parse('data {\n  source: mnist(split: train)\n}\ntrain { epochs: 1 }\n');
+  assert.deepEqual(ok.diagnostics, []);
+  assert.deepEqual(ok.ast.decls.map((d) => d.kind), ['data', 'train']);
+  const source = (ok.ast.decls[0] as SectionDecl).settings[0];
+  assert.equal(source.value?.kind, 'call');
+  const split = (source.value as Call).args[0];
+  assert.deepEqual({ name: split.name?.name, value: split.value }, {
+    name: 'split',
+    value: { kind: 'name', name: 'train', range: split.value!.range },
+  });
+  // A value missing before the train block: the block is still found.
+  const broken = parse('data {\n  source: mnist(split: \ntrain { epochs: 1 }\n');
+  assert.equal(broken.diagnostics[0].message, "expected a value (number, string, true/false, list, name or call) but found 'train'");
+  assert.deepEqual(broken.ast.decls.map((d) => d.kind), ['data', 'train']);
 });

@@ -16,6 +16,5 @@ if (args.includes('--help') || args.includes('-h') || !args.some((a) => TRANSPOR
 // `npm run build` bundles the server into one file (scripts/bundle-bins.mjs), which
 // starts several times faster; without it (only `tsc -b` has run) the modules load.
 import { existsSync } from 'node:fs';
-const bundle = new URL('../dist/src/server.bundle.js', import.meta.url);
-const server = await import(existsSync(bundle) ? bundle.href : '../dist/src/server.js');
-if (typeof server.startServer === 'function') server.startServer();
+const bundle = new URL('../dist/src/main.bundle.js', import.meta.url);
+await import(existsSync(bundle) ? bundle.href : '../dist/src/main.js');

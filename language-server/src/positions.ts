@@ -41,12 +41,3 @@ export function lspRangeContains(r: LspRange, p: LspPosition): boolean {
 export function lspRangesOverlap(a: LspRange, b: LspRange): boolean {
   return lspRangeContains(a, b.start) || lspRangeContains(a, b.end) || lspRangeContains(b, a.start);
 }
-
-export function sameLspRange(a: LspRange, b: LspRange): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
-}

@@ -89,3 +89,14 @@ test('lexing starts at the declaration around the cursor', () => {
   assert.equal(declarationStart(text, 0), 0);
   assert.equal(declarationStart('\n\nx', 3), 0);
 });
+
+test('test markers: <|> is the cursor, <| |> ranges in order of their start', async () => {
+  const { parseMarkers } = await import('./helpers/feature-suite.js');
+  const parsed = parseMarkers('let <|a|> = 1\nmodel { d<|>ense(<|10|>) }');
+  assert.equal(parsed.text, 'let a = 1\nmodel { dense(10) }');
+  assert.deepEqual(parsed.cursor, { line: 1, character: 9 });
+  assert.deepEqual(parsed.ranges, [
+    { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } },
+    { start: { line: 1, character: 14 }, end: { line: 1, character: 16 } },
+  ]);
+});

@@ -1,4 +1,4 @@
-// Every construct of LANGUAGE.md other than the layers (those are covered by
+// Every construct of docs/language.md other than the layers (those are covered by
 // build.test.ts and train-layers.test.ts) trains from a real `.regnet` spec on the
 // wasm backend, through the public runtime API only: compile -> loadData ->
 // buildModel -> train (+ makeAugmenter, evaluate). Shapes are tiny and each spec
@@ -33,6 +33,7 @@ import {
   type TrainResult,
 } from '../src/index.js';
 import { jpegBytes, pngBytes, tempDir, writeIdx } from './data-helpers.js';
+import { assertClose } from './assert-close.js';
 
 const { tf, name: backendName } = await initBackend('wasm');
 
@@ -66,6 +67,7 @@ function weightValues(model: tfTypes.LayersModel): number[][] {
 /** Compiles and trains a spec as `regnetc train` does, through the public API. */
 async function trainSpec(text: string, folder = tempDir()): Promise<Run> {
   const ir = compileSpec(text, folder);
+  // Data paths are read relative to (and confined to) the spec's folder, as `regnetc train` does.
   const data = await loadData(tf, ir.data, ir.train.seed, { specDir: folder });
   const model = buildModel(tf, ir, new Random(ir.train.seed));
   let steps = 0;
@@ -123,10 +125,6 @@ function assertAugmented(run: Run): void {
   assert.ok(run.augmented.changed >= run.steps / 2, `inputs changed in ${run.augmented.changed} of ${run.steps} batches`);
 }
 
-/** |actual - expected| within a relative tolerance. */
-function assertClose(actual: number, expected: number, what: string, tolerance = 1e-9): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
-}
 
 test('runs on the wasm backend', () => {
   assert.equal(backendName, 'wasm');
@@ -212,9 +210,9 @@ test('playground(gauss): rmsprop with momentum; cosine with warmup and min_lr; s
     // lr is the rate of each epoch's last step (4 steps an epoch): the warmup reaches lr at
     // the end of epoch 1; then the cosine from lr at t = 1 to min_lr at t = 3 (t = epoch + step/4).
     const cosine = (t: number) => 0.001 + ((0.01 - 0.001) * (1 + Math.cos((Math.PI * (t - 1)) / 2))) / 2;
-    assertClose(lrs[0]!, 0.01, 'warmup ends at lr');
-    assertClose(lrs[1]!, cosine(1.75), 'cosine, epoch 2 end');
-    assertClose(lrs[2]!, cosine(2.75), 'cosine, epoch 3 end');
+    assertClose(lrs[0]!, 0.01, 'warmup ends at lr', 0, 1e-9);
+    assertClose(lrs[1]!, cosine(1.75), 'cosine, epoch 2 end', 0, 1e-9);
+    assertClose(lrs[2]!, cosine(2.75), 'cosine, epoch 3 end', 0, 1e-9);
   } finally {
     run.dispose();
   }
@@ -236,7 +234,7 @@ test('playground(spiral): adam; warm_restarts with period and mult (SGDR cycles 
     // epoch's last step (2 steps an epoch: t = epoch + 0.5), at that point of its cycle.
     const sgdr = (position: number) => 0.001 + ((0.01 - 0.001) * (1 + Math.cos(Math.PI * position))) / 2;
     const expected = [sgdr(0.5 / 1), sgdr((1.5 - 1) / 2), sgdr((2.5 - 1) / 2), sgdr((3.5 - 3) / 4)];
-    run.result.history.forEach((r, i) => assertClose(r.lr, expected[i]!, `epoch ${r.epoch} lr`, 1e-12));
+    run.result.history.forEach((r, i) => assertClose(r.lr, expected[i]!, `epoch ${r.epoch} lr`, 0, 1e-12));
   } finally {
     run.dispose();
   }
@@ -345,7 +343,7 @@ test('csv with numeric regression targets: mse loss, mae/mse metrics, normalize 
     assertFiniteRecords(run, ['mae', 'mse', 'val_loss', 'val_mae', 'val_mse']);
     for (const r of run.result.history) {
       assert.equal(r.accuracy, undefined, 'no accuracy for regression');
-      assertClose(r.mse!, r.loss, 'the mse metric is the mse loss', 1e-5);
+      assertClose(r.mse!, r.loss, 'the mse metric is the mse loss', 0, 1e-5);
     }
   } finally {
     run.dispose();
@@ -383,7 +381,7 @@ test('idx images and labels, with an idx validation source and test source', asy
     assertFiniteRecords(run, ['accuracy', 'val_loss']);
     const testMetrics = evaluate(tf, run.model, run.data.test!, run.ir.train, run.data.classes);
     // The test source is the validation source: same numbers.
-    assertClose(testMetrics.loss!, run.result.history[0]!.val_loss!, 'test loss = val loss', 1e-6);
+    assertClose(testMetrics.loss!, run.result.history[0]!.val_loss!, 'test loss = val loss', 0, 1e-6);
   } finally {
     run.dispose();
   }
@@ -634,12 +632,12 @@ test('clip: norm(τ) bounds the global norm of an sgd step by lr·τ; value(v) b
         const norm = Math.sqrt(deltas.reduce((s, d) => s + d * d, 0));
         // The unclipped gradient is far larger than 0.01, so the step is exactly lr·τ long.
         assert.ok(run.result.history[0]!.grad_norm > 0.01, `gradient norm ${run.result.history[0]!.grad_norm}`);
-        assertClose(norm, 0.5 * 0.01, 'clipped step length', 1e-3);
+        assertClose(norm, 0.5 * 0.01, 'clipped step length', 0, 1e-3);
       } else {
         const largest = Math.max(...deltas.map(Math.abs));
         // float32 weights: the difference of two weights near 1 is exact to about 1e-7.
         assert.ok(largest <= 0.5 * 0.001 + 1e-6, `largest component ${largest}`);
-        assertClose(largest, 0.5 * 0.001, 'some component is clipped', 1e-3);
+        assertClose(largest, 0.5 * 0.001, 'some component is clipped', 0, 1e-3);
       }
     } finally {
       run.dispose();

@@ -216,18 +216,46 @@ test('noise and mixup work on vector inputs', () => {
   assert.deepEqual(out.y.shape, [3, 2]);
 });
 
-test('a 64-image 32x32x3 batch with the usual CIFAR pipeline takes a few ms', () => {
+test('the usual CIFAR pipeline on a 64-image 32x32x3 batch: one read-back, two new tensors, fresh per batch', () => {
+  // Speed is measured by the benchmarks; here what keeps augmentation cheap per batch:
+  // it reads the batch back once (not once per step or per example), leaves exactly the two
+  // output tensors behind (no leaked intermediates), and draws new randomness for each batch.
   const cfg = dataConfig(source('images', { path: '/x' }, [32, 32, 3], 10), {
     inputKind: 'image',
     augment: [call('flip', { direction: 'horizontal', p: 0.5 }), call('crop', { size: 32, padding: 4 }), call('rotate', { degrees: 10 }), call('cutout', { size: 8 })],
   });
   const aug = makeAugmenter(tf, cfg);
-  const batch = { x: tf.randomUniform([64, 32, 32, 3]), y: tf.oneHot(tf.zeros([64], 'int32'), 10).toFloat() };
-  aug(batch, new Random(1));
-  const t = performance.now();
-  for (let i = 0; i < 5; i++) aug(batch, new Random(i));
-  const ms = (performance.now() - t) / 5;
-  assert.ok(ms < 60, `${ms.toFixed(1)} ms per batch`);
+  const batch = { x: tf.randomUniform([64, 32, 32, 3], 0.1, 1, 'float32', 3), y: tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10).toFloat() };
+  const labels = batch.y.arraySync();
+  const pixels = batch.x.dataSync().slice();
+  const reads = { x: 0, y: 0 };
+  for (const key of ['x', 'y'] as const) {
+    const original = batch[key].dataSync.bind(batch[key]);
+    batch[key].dataSync = (() => {
+      reads[key]++;
+      return original();
+    }) as typeof batch.x.dataSync;
+  }
+  const before = tf.memory().numTensors;
+  const first = aug(batch, new Random(1));
+  assert.deepEqual(reads, { x: 1, y: 1 });
+  assert.equal(tf.memory().numTensors, before + 2);
+  assert.deepEqual(first.x.shape, [64, 32, 32, 3]);
+  assert.deepEqual(first.y.arraySync(), labels);
+  const again = aug(batch, new Random(1));
+  const next = aug(batch, new Random(2));
+  assert.deepEqual(reads, { x: 3, y: 3 });
+  assert.deepEqual(again.x.dataSync(), first.x.dataSync(), 'the same seed gives the same batch');
+  const changed = (a: tf.Tensor, v: ArrayLike<number>) => {
+    const u = a.dataSync();
+    let n = 0;
+    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) n++;
+    return n;
+  };
+  assert.ok(changed(next.x, first.x.dataSync()) > 1000, 'another draw gives another batch');
+  assert.ok(changed(first.x, pixels) > 1000, 'the batch is augmented');
+  tf.dispose([first.x, first.y, again.x, again.y, next.x, next.y]);
+  assert.equal(tf.memory().numTensors, before);
 });
 
 // Text: vocabulary ids, 0 padding in front.

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MNIST_EXAMPLES, getEntry } from '@regnet/compiler';
 import { Random } from '../src/random.js';
 import { generatePlayground } from '../src/data/sources/playground.js';
 import { loadMnist, mnistDigits, mnistSplitRange } from '../src/data/sources/mnist.js';
@@ -66,6 +67,10 @@ test('mnist: fixed split 7996 train / 2004 test, [28,28,1] in [0,1], 10 interlea
   const testSet = loadMnist('test');
   assert.equal(train.n, 7996);
   assert.equal(testSet.n, 2004);
+  // The docs (explain train / test / mnist, hover) and the checker's RN507 arithmetic state these sizes.
+  assert.deepEqual(MNIST_EXAMPLES, { train: train.n, test: testSet.n });
+  assert.match(getEntry('enum-word', 'train')!.summary, /\b7,996 MNIST digits/);
+  assert.match(getEntry('enum-word', 'test')!.summary, /\b2,004 MNIST digits/);
   assert.deepEqual(train.exampleShape, [28, 28, 1]);
   assert.equal(train.x.length, 7996 * 784);
   let lo = Infinity;

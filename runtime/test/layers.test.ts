@@ -18,6 +18,7 @@ import {
   setNoiseState,
 } from '../src/layers/index.js';
 import { Random } from '../src/random.js';
+import { assertClose } from './assert-close.js';
 
 const { tf } = await initBackend('wasm');
 const EPS = 1e-3;
@@ -27,12 +28,6 @@ function randomArray(n: number, seed: number, scale = 2): number[] {
   return Array.from({ length: n }, () => rng.uniform(-scale, scale) + 0.5);
 }
 
-function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4, what = ''): void {
-  assert.equal(actual.length, expected.length, `${what} length`);
-  for (let i = 0; i < actual.length; i++) {
-    assert.ok(Math.abs(actual[i]! - expected[i]!) < tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
 
 /** Normalizes `x` in place over each group of flat indices that `groupOf` maps together. */
 function normalizeBy(x: number[], groupOf: (i: number) => string, eps: number): number[] {
@@ -69,7 +64,7 @@ test('groupnorm: statistics per example and channel group, gamma/beta per channe
   run(layer, x4()); // builds
   layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta)]);
   const expected = affine(normalizeBy(xs, (i) => `${coords(i).b}/${Math.floor(coords(i).c / 2)}`, EPS));
-  close(run(layer, x4()).dataSync(), expected, 1e-4, 'groupnorm');
+  assertClose(run(layer, x4()).dataSync(), expected, 'groupnorm', 1e-4, 0);
   assert.equal(layer.countParams(), 2 * C);
 });
 
@@ -78,7 +73,7 @@ test('instancenorm: statistics per example and channel', () => {
   run(layer, x4());
   layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta)]);
   const expected = affine(normalizeBy(xs, (i) => `${coords(i).b}/${coords(i).c}`, EPS));
-  close(run(layer, x4()).dataSync(), expected, 1e-4, 'instancenorm');
+  assertClose(run(layer, x4()).dataSync(), expected, 'instancenorm', 1e-4, 0);
   assert.throws(() => run(new GroupNorm({ groups: 3 }), x4()), /4 channels do not divide into 3 groups/);
 });
 
@@ -87,7 +82,7 @@ test('layernorm: statistics per example and position over channels', () => {
   run(layer, x4());
   layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta)]);
   const expected = affine(normalizeBy(xs, (i) => `${coords(i).b}/${coords(i).pos}`, EPS));
-  close(run(layer, x4()).dataSync(), expected, 1e-4, 'layernorm');
+  assertClose(run(layer, x4()).dataSync(), expected, 'layernorm', 1e-4, 0);
 });
 
 test('batchnorm: batch statistics in training, Keras momentum for running averages (unbiased variance), running stats at inference', () => {
@@ -95,20 +90,20 @@ test('batchnorm: batch statistics in training, Keras momentum for running averag
   run(layer, x4());
   layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta), tf.zeros([C]), tf.ones([C])]);
   const expected = affine(normalizeBy(xs, (i) => `${coords(i).c}`, EPS));
-  close(run(layer, x4(), true).dataSync(), expected, 1e-4, 'train output');
+  assertClose(run(layer, x4(), true).dataSync(), expected, 'train output', 1e-4, 0);
   const n = B * H * W;
   const mean = [0, 1, 2, 3].map((c) => xs.filter((_, i) => i % C === c).reduce((s, v) => s + v, 0) / n);
   const unbiased = [0, 1, 2, 3].map((c) => xs.filter((_, i) => i % C === c).reduce((s, v) => s + (v - mean[c]!) ** 2, 0) / (n - 1));
   const [, , runningMean, runningVar] = layer.getWeights();
-  close(runningMean!.dataSync(), mean.map((m) => 0.1 * m), 1e-5, 'running mean');
-  close(runningVar!.dataSync(), unbiased.map((v) => 0.9 + 0.1 * v), 1e-5, 'running variance');
+  assertClose(runningMean!.dataSync(), mean.map((m) => 0.1 * m), 'running mean', 1e-5, 0);
+  assertClose(runningVar!.dataSync(), unbiased.map((v) => 0.9 + 0.1 * v), 'running variance', 1e-5, 0);
   const rm = Array.from(runningMean!.dataSync());
   const rv = Array.from(runningVar!.dataSync());
   const inference = xs.map((v, i) => ((v - rm[i % C]!) / Math.sqrt(rv[i % C]! + EPS)) * gamma[i % C]! + beta[i % C]!);
-  close(run(layer, x4(), false).dataSync(), inference, 1e-4, 'inference output');
+  assertClose(run(layer, x4(), false).dataSync(), inference, 'inference output', 1e-4, 0);
 
   const plain = new BatchNorm({ center: false, scale: false, epsilon: EPS });
-  close(run(plain, x4(), true).dataSync(), normalizeBy(xs, (i) => `${coords(i).c}`, EPS), 1e-4, 'no center/scale');
+  assertClose(run(plain, x4(), true).dataSync(), normalizeBy(xs, (i) => `${coords(i).c}`, EPS), 'no center/scale', 1e-4, 0);
   assert.equal(plain.countParams(), 2 * C);
 });
 
@@ -188,7 +183,7 @@ test('LSTM follows Keras: gates i, f, c, o; returns the last h or every h', () =
     h = c.map((cv, j) => sigmoid(gate(3)[j]!) * Math.tanh(cv));
     expected.push(...h);
   }
-  close(run(layer, input).dataSync(), expected, 1e-5, 'lstm sequence');
+  assertClose(run(layer, input).dataSync(), expected, 'lstm sequence', 1e-5, 0);
 });
 
 test('GRU follows Keras reset_after=True: h̃ = tanh(x·W_h + b_h + r·(h·U_h + b_rh))', () => {
@@ -212,7 +207,7 @@ test('GRU follows Keras reset_after=True: h̃ = tanh(x·W_h + b_h + r·(h·U_h +
     const cand = part(xp, 2).map((v, j) => Math.tanh(v + r[j]! * part(hp, 2)[j]!));
     h = h.map((hv, j) => z[j]! * hv + (1 - z[j]!) * cand[j]!);
   }
-  close(run(layer, input).dataSync(), h, 1e-5, 'gru last state');
+  assertClose(run(layer, input).dataSync(), h, 'gru last state', 1e-5, 0);
   assert.equal(layer.countParams(), 3 * units * (features + units + 2));
 });
 

@@ -82,7 +82,7 @@ function descend(config: ResolvedCall, l2: number, steps: number): Float32Array 
   return result;
 }
 
-test('plain sgd: l2(λ) and weight_decay: λ give the same weights (LANGUAGE.md §5)', () => {
+test('plain sgd: l2(λ) and weight_decay: λ give the same weights (docs/language.md §5)', () => {
   const lambda = 0.05;
   const withL2 = descend({ kind: 'sgd', args: { lr: 0.1 } }, lambda, 10);
   const withDecay = descend({ kind: 'sgd', args: { lr: 0.1, weight_decay: lambda } }, 0, 10);

@@ -30,23 +30,7 @@ export function fromGolden(t: GoldenTensor): tf.Tensor {
   return tf.tensor(t.values, t.shape, 'float32');
 }
 
-/** Element-wise |a - b| <= atol + rtol·|b|, with the first offending index in the message. */
-export function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  what: string,
-  atol = 1e-5,
-  rtol = 1e-5,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) {
-      assert.fail(`${what}[${i}]: got ${a}, expected ${b} (diff ${Math.abs(a - b)})`);
-    }
-  }
-}
+export { assertClose } from './assert-close.js';
 
 export function trainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {

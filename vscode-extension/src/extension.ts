@@ -10,16 +10,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { EXPLAIN_REQUEST, SUMMARY_REQUEST, type ExplainParams, type ExplainResult, type SummaryParams, type SummaryResult } from '@regnet/language-server/protocol';
 
-interface SummaryResult {
-  text: string;
-  errors: number;
-}
-
-interface ExplainResult {
-  name: string;
-  markdown: string;
-}
 
 let client: LanguageClient | undefined;
 let summaryChannel: vscode.OutputChannel | undefined;
@@ -148,9 +140,8 @@ async function trainActiveSpec(): Promise<void> {
 async function showSummary(): Promise<void> {
   const editor = activeSpec();
   if (!editor || !client) return;
-  const result = await client.sendRequest<SummaryResult | null>('regnet/summary', {
-    textDocument: { uri: editor.document.uri.toString() },
-  });
+  const params: SummaryParams = { textDocument: { uri: editor.document.uri.toString() } };
+  const result = await client.sendRequest<SummaryResult | null>(SUMMARY_REQUEST, params);
   summaryChannel ??= vscode.window.createOutputChannel('RegNet Model Summary');
   summaryChannel.clear();
   summaryChannel.append(result?.text ?? 'No model summary: the spec could not be analysed.\n');
@@ -162,10 +153,11 @@ async function showSummary(): Promise<void> {
 async function explainAtCursor(): Promise<void> {
   const editor = activeSpec();
   if (!editor || !client) return;
-  const result = await client.sendRequest<ExplainResult | null>('regnet/explain', {
+  const params: ExplainParams = {
     textDocument: { uri: editor.document.uri.toString() },
     position: client.code2ProtocolConverter.asPosition(editor.selection.active),
-  });
+  };
+  const result = await client.sendRequest<ExplainResult | null>(EXPLAIN_REQUEST, params);
   if (!result) {
     void vscode.window.showInformationMessage('RegNet: no documentation for the word under the cursor.');
     return;

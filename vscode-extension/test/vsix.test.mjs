@@ -128,6 +128,8 @@ test('the bundled server, run from the unpacked vsix, answers initialize, diagno
   try {
     const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     assert.equal(init.serverInfo.name, 'regnet-language-server');
+    // The bundle reports the language server's real version (compiled in by build.mjs).
+    assert.equal(init.serverInfo.version, JSON.parse(readFileSync(new URL('../../language-server/package.json', import.meta.url), 'utf8')).version);
     assert.ok(init.capabilities.hoverProvider && init.capabilities.completionProvider && init.capabilities.inlayHintProvider);
     await connection.sendNotification('initialized', {});
     const text = 'model {\n  desne(10)\n}\ndata {\n  source: mnist()\n}\n';

@@ -18,6 +18,8 @@ import {
 export { renderMarkdown, renderPlain, signature, describeValueType, describeRange } from './render.js';
 export { closestNames, editDistance } from './suggest.js';
 export { callCategories } from './value-types.js';
+export { MNIST_EXAMPLES } from './words.js';
+export { SECTIONS, catalogueGroups, referenceAnchor, renderIndex, renderReference, type CatalogueGroup } from './reference.js';
 
 export type SettingSection = 'data' | 'train' | 'sweep' | 'early_stopping';
 

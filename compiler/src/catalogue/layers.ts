@@ -1,4 +1,4 @@
-// Layers of the `model` block (LANGUAGE.md §3): arguments, defaults, ranges, formulas.
+// Layers of the `model` block (docs/language.md §3): arguments, defaults, ranges, formulas.
 import {
   AT_LEAST_ONE, BOOL, FRACTION_OPEN, INT, NON_NEGATIVE, NUMBER, POSITIVE,
   entry, enumOf, listOf, param,

@@ -1,4 +1,4 @@
-// The `sweep` block (LANGUAGE.md §6). Its other keys are `let` constant names, not settings.
+// The `sweep` block (docs/language.md §6). Its other keys are `let` constant names, not settings.
 import { INT, setting } from './build.js';
 import type { Entry } from './types.js';
 

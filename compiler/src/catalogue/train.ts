@@ -1,4 +1,4 @@
-// The `train` block (LANGUAGE.md §5): settings, early stopping, optimizers,
+// The `train` block (docs/language.md §5): settings, early stopping, optimizers,
 // schedules, losses, regularizers, clipping and metrics.
 import {
   AT_LEAST_ONE, BOOL, FRACTION_OPEN, INT, NON_NEGATIVE, NUMBER, POSITIVE,

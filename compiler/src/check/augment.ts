@@ -1,10 +1,11 @@
 // Augmentations against the examples they will transform: image-only and
 // text-only augmentations on the right kind of input (RN407), and a crop window
 // that fits the padded image (RN307). The runtime would otherwise fail mid-run.
-import { CheckContext, formatShape } from './context.js';
+import { CheckContext } from './context.js';
+import { formatShape } from '../model-summary.js';
 import type { CheckedCall, SourceFacts } from './types.js';
 
-/** Which kinds of example each augmentation transforms (LANGUAGE.md §4 table). */
+/** Which kinds of example each augmentation transforms (docs/language.md §4 table). */
 const APPLIES_TO: Record<string, { kinds: SourceFacts['inputKind'][]; what: string }> = {
   flip: { kinds: ['image'], what: 'images' },
   crop: { kinds: ['image'], what: 'images' },

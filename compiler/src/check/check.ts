@@ -179,7 +179,7 @@ function run(a: Analysis): void {
     if (a.sourceFacts?.vocab !== undefined) embeddingVocab(ctx, a.layers, a.sourceFacts.vocab);
   }
 
-  lint(ctx, { layers: a.layers, train: a.train, data: a.data, source: a.source, loss: a.loss });
+  lint(ctx, { layers: a.layers, train: a.train, data: a.data, source: a.source, sourceFacts: a.sourceFacts, loss: a.loss });
 
   a.sweep = sections.sweep(section('sweep'));
   sections.checkSweepValues(a.sweep);

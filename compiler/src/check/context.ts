@@ -78,10 +78,3 @@ export function didYouMean(suggestions: string[]): string {
   return `; did you mean ${suggestions.slice(0, 3).map((s) => `'${s}'`).join(' or ')}?`;
 }
 
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-export function lineOf(range: Range): number {
-  return range.start.line;
-}

@@ -1,4 +1,4 @@
-// Warnings a deep-learning course would give (RN501-RN506). Each is a likely
+// Warnings a deep-learning course would give (RN501-RN507). Each is a likely
 // mistake in an otherwise valid spec; thresholds are the course's rules of thumb.
 import type { Arg, Range } from '../ast.js';
 import type { Fix, TextEdit } from '../diagnostics.js';
@@ -6,7 +6,7 @@ import { lineRange } from './constants.js';
 import { CheckContext } from './context.js';
 import { activationOf, flattenLayers, lastLayer, type LossDecision } from './loss.js';
 import type { SectionResult } from './sections.js';
-import type { CheckedCall, CheckedLayer } from './types.js';
+import type { CheckedCall, CheckedLayer, SourceFacts } from './types.js';
 
 const NORMALIZATION_LAYERS = new Set(['batchnorm', 'layernorm', 'groupnorm', 'instancenorm']);
 const PARAMETER_FREE = new Set(['dropout', 'spatial_dropout', 'gaussian_noise', 'flatten', 'reshape', 'linear']);
@@ -15,12 +15,22 @@ const ADAPTIVE = new Set(['adam', 'adamw', 'rmsprop']);
 const HIGH_LR_ADAPTIVE = 0.1;
 const HIGH_LR_SGD = 1;
 const MIN_BATCH_FOR_BATCHNORM = 8;
+/**
+ * Batchnorm's moving statistics forget their initial values (mean 0, variance 1) by a
+ * factor momentum per step, i.e. with a time constant of 1/(1 − momentum) steps; after
+ * 5 time constants less than 1% (e^−5) of the initial value is left.
+ */
+const BATCHNORM_TIME_CONSTANTS = 5;
+/** Momenta the quick fix offers, largest (smoothest) first. */
+const BATCHNORM_FIX_MOMENTA = [0.9, 0.8, 0.5];
 
 export interface LintInput {
   layers: CheckedLayer[];
   train: SectionResult;
   data: SectionResult;
   source?: CheckedCall;
+  /** What the checker knows of the training source (its number of examples, when known). */
+  sourceFacts?: SourceFacts;
   loss?: LossDecision;
 }
 
@@ -45,6 +55,7 @@ export function lint(ctx: CheckContext, input: LintInput): void {
   softmaxBeforeLogits(ctx, input, flat);
   flipOnDigits(ctx, input);
   smallBatchWithBatchnorm(ctx, input, flat);
+  batchnormMomentumTooSlow(ctx, input, flat);
   highLearningRate(ctx, input, flat);
 }
 
@@ -160,6 +171,67 @@ function smallBatchWithBatchnorm(ctx: CheckContext, input: LintInput, flat: Chec
     setting?.value?.range ?? batchnorm.layer.call.range,
     `batch_size ${batchSize} is below ${MIN_BATCH_FOR_BATCHNORM} with batchnorm (line ${batchnorm.layer.range.start.line}): its batch mean and variance are too noisy; use a larger batch or groupnorm/layernorm`,
   );
+}
+
+/**
+ * The number of optimizer steps of a full run (no early stop): epochs × ceil(n_train / batch),
+ * where n_train is what the runtime trains on (the source minus the held-out validation
+ * fraction, then `subset`). Undefined when the source's size is unknown.
+ */
+export function stepsPerRun(input: Pick<LintInput, 'train' | 'data' | 'sourceFacts'>): { steps: number; epochs: number; batches: number; examples: number; batch: number } | undefined {
+  const total = input.sourceFacts?.examples;
+  const epochs = Number(input.train.values.epochs);
+  const batch = Number(input.train.values.batch_size);
+  if (total === undefined || !(total > 0) || !(epochs > 0) || !(batch > 0)) return undefined;
+  const validation = input.data.values.validation;
+  let examples = typeof validation === 'number' ? total - Math.round(validation * total) : total;
+  const subset = input.data.values.subset;
+  if (typeof subset === 'number' && subset < examples) examples = subset;
+  if (examples <= 0) return undefined;
+  const batches = Math.ceil(examples / batch);
+  return { steps: epochs * batches, epochs, batches, examples, batch };
+}
+
+/**
+ * RN507: a batchnorm whose moving mean/variance (used at evaluation) average over more steps
+ * than the run has: they stay near their initial values, so validation and test accuracy
+ * collapse while training accuracy (batch statistics) looks fine.
+ */
+function batchnormMomentumTooSlow(ctx: CheckContext, input: LintInput, flat: CheckedLayer[]): void {
+  const run = stepsPerRun(input);
+  if (!run) return;
+  for (const layer of new Set(flat.filter((l) => l.name === 'batchnorm' && l.checked?.valid))) {
+    const momentum = Number(layer.checked!.args.momentum);
+    if (!(momentum > 0 && momentum < 1)) continue;
+    const timeConstant = 1 / (1 - momentum);
+    if (run.steps >= BATCHNORM_TIME_CONSTANTS * timeConstant) continue;
+    const call = layer.layer.call;
+    const written = namedArg(layer, 'momentum');
+    const better = BATCHNORM_FIX_MOMENTA.find((m) => m < momentum && BATCHNORM_TIME_CONSTANTS / (1 - m) <= run.steps);
+    const fixes: Fix[] = [];
+    if (better !== undefined) {
+      const edit = momentumEdit(call, written, better);
+      if (edit) fixes.push({ title: `Set batchnorm momentum to ${better} (statistics averaged over ${Math.round(1 / (1 - better))} steps)`, edits: [edit] });
+    }
+    const steps = `${run.steps} steps (${run.epochs} epoch${run.epochs === 1 ? '' : 's'} × ${run.batches} batch${run.batches === 1 ? '' : 'es'}: ${run.examples} training examples in batches of ${run.batch})`;
+    ctx.report(
+      'RN507',
+      written?.value?.range ?? call.range,
+      `batchnorm momentum ${momentum} averages its moving mean and variance over about ${Math.round(timeConstant)} steps (1/(1 − momentum)), but the run has only ${steps}, fewer than ${BATCHNORM_TIME_CONSTANTS}×${Math.round(timeConstant)} = ${Math.round(BATCHNORM_TIME_CONSTANTS * timeConstant)}: at evaluation the statistics are still near their initial values, so validation accuracy lags training accuracy; ${better !== undefined ? `use momentum: ${better}` : 'train for more steps'}`,
+      fixes.length ? fixes : undefined,
+    );
+  }
+}
+
+/** The edit writing `momentum: m`: replaces a written value, else adds the argument. */
+function momentumEdit(call: CheckedLayer['layer']['call'], written: Arg | undefined, momentum: number): TextEdit | undefined {
+  if (written?.value) return { range: written.value.range, newText: String(momentum) };
+  if (!call.hasParens) return { range: { start: call.name.range.end, end: call.name.range.end }, newText: `(momentum: ${momentum})` };
+  const end = call.argsRange?.end;
+  if (!end || end.offset !== call.range.end.offset) return undefined; // no closing parenthesis (syntax error)
+  // Just before the closing parenthesis: `batchnorm()` -> `batchnorm(momentum: 0.9)`.
+  const close = { line: end.line, column: end.column - 1, offset: end.offset - 1 };
+  return { range: { start: close, end: close }, newText: `${call.args.length > 0 ? ', ' : ''}momentum: ${momentum}` };
 }
 
 /** RN506: without normalization layers, a large learning rate usually diverges. */

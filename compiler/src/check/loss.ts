@@ -1,7 +1,8 @@
 // The loss and the model's output: logits or probabilities (decided from the last
 // layer, RN901), and the size of the output against the number of classes (RN402).
 import type { Range } from '../ast.js';
-import { CheckContext, formatShape } from './context.js';
+import { CheckContext } from './context.js';
+import { formatShape } from '../model-summary.js';
 import type { CheckedCall, CheckedLayer, SourceFacts } from './types.js';
 
 export interface LossDecision {

@@ -3,7 +3,8 @@
 // plus an optional projection), so lowering and the checker agree on ids.
 import type { Range } from '../ast.js';
 import type { IRNode, JsonValue, Op, Shape } from '../ir.js';
-import { CheckContext, formatShape } from './context.js';
+import { CheckContext } from './context.js';
+import { formatShape } from '../model-summary.js';
 import type { CheckedLayer } from './types.js';
 
 /** The tensor flowing between layers, with where it came from for messages. */

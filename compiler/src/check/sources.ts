@@ -5,7 +5,9 @@
 // refused (RN604) and never read.
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { Range } from '../ast.js';
-import { CheckContext, formatShape } from './context.js';
+import { MNIST_EXAMPLES } from '../catalogue/words.js';
+import { formatShape } from '../model-summary.js';
+import { CheckContext } from './context.js';
 import { accessFor, resolveDataPath } from './data-access.js';
 import { inspectData, type DataRequest, type InspectedData } from './data-files.js';
 import { limitsOf } from './limits.js';
@@ -83,9 +85,12 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
   };
   switch (source.name) {
     case 'playground':
-      return { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'] };
+      return { inputShape: [2], classes: 2, inputKind: 'vector', labels: ['0', '1'], examples: Number(a.n) };
     case 'mnist':
-      return { inputShape: [28, 28, 1], classes: 10, inputKind: 'image', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] };
+      return {
+        inputShape: [28, 28, 1], classes: 10, inputKind: 'image', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        examples: a.split === 'test' ? MNIST_EXAMPLES.test : MNIST_EXAMPLES.train,
+      };
     case 'csv': {
       const features = Array.isArray(a.features) ? (a.features as string[]) : undefined;
       const label = a.label === undefined ? undefined : String(a.label);
@@ -93,7 +98,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       if (!data) return { inputKind: 'vector', regression: lossKind === 'mse' };
       if (data.problems.length > 0) return { inputKind: 'vector' };
       const resolvedArgs = { label: data.labelColumn ?? null, features: data.featureColumns ?? null };
-      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels, resolvedArgs };
+      const facts: SourceFacts = { inputShape: data.inputShape, inputKind: 'vector', classes: data.classes, labels: data.labels, resolvedArgs, examples: data.examples };
       if (data.numericLabels && (lossKind === 'mse' || !data.integerLabels)) {
         if (lossKind !== 'mse') {
           ctx.report(
@@ -103,14 +108,14 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
           );
           return { inputShape: data.inputShape, inputKind: 'vector', resolvedArgs };
         }
-        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true, resolvedArgs };
+        return { inputShape: data.inputShape, inputKind: 'vector', classes: 0, regression: true, resolvedArgs, examples: data.examples };
       }
       return facts;
     }
     case 'idx': {
       const data = inspect ? read({ kind: 'idx', images: path('images'), labels: path('labels') }) : undefined;
       if (!data) return { inputKind: 'image' };
-      return { inputShape: data.inputShape, classes: data.classes, inputKind: 'image' };
+      return { inputShape: data.inputShape, classes: data.classes, inputKind: 'image', examples: data.examples };
     }
     case 'images': {
       const size = Array.isArray(a.size) ? (a.size as [number, number]) : undefined;
@@ -119,7 +124,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       const data = inspect ? read({ kind: 'images', dir: path('path'), size, channels, access }) : undefined;
       if (!data) return { inputShape: size ? [size[0], size[1], channels] : undefined, inputKind: 'image' };
       const resolvedArgs = data.inputShape ? { size: data.inputShape.slice(0, 2) } : undefined;
-      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image', resolvedArgs };
+      return { inputShape: data.inputShape, classes: data.classes, labels: data.labels, inputKind: 'image', resolvedArgs, examples: data.examples };
     }
     case 'text': {
       const length = Number(a.length);
@@ -127,7 +132,7 @@ export function describeSource(ctx: CheckContext, source: CheckedCall, lossKind:
       const request: DataRequest = { kind: 'text', path: path('path'), textField: String(a.text), labelField: String(a.label), length };
       const data = inspect ? read(request) : undefined;
       if (!data) return { inputShape: [length], inputKind: 'tokens', vocab };
-      return { inputShape: [length], classes: data.classes, labels: data.labels, inputKind: 'tokens', vocab };
+      return { inputShape: [length], classes: data.classes, labels: data.labels, inputKind: 'tokens', vocab, examples: data.examples };
     }
     default:
       return {};

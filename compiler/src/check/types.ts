@@ -43,6 +43,8 @@ export interface SourceFacts {
   regression?: boolean;
   /** For text sources: the vocabulary size (token ids are below it). */
   vocab?: number;
+  /** Number of examples the source gives, when known (built-in sources, inspected files). */
+  examples?: number;
   /** Arguments whose defaults were found by inspecting the data (csv label/features, image size). */
   resolvedArgs?: Record<string, import('../ir.js').JsonValue>;
 }

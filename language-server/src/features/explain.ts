@@ -3,22 +3,8 @@
 import type { Position } from 'vscode-languageserver';
 import { CODES, findEntries, renderMarkdown } from '@regnet/compiler';
 import type { Analysis } from '../documents.js';
+import type { ExplainParams, ExplainResult } from '../protocol.js';
 import { hoverMarkdown } from './hover.js';
-
-export const EXPLAIN_REQUEST = 'regnet/explain';
-
-export interface ExplainParams {
-  /** Explain the word at this position... */
-  textDocument?: { uri: string };
-  position?: Position;
-  /** ...or this name (`dropout`, `adamw`, `RN501`). */
-  name?: string;
-}
-
-export interface ExplainResult {
-  name: string;
-  markdown: string;
-}
 
 export function explainName(name: string): ExplainResult | null {
   const code = name.toUpperCase();

@@ -1,6 +1,7 @@
-// Test harness: starts the BUILT server (bin/regnet-language-server.js --stdio) as
-// a child process and talks LSP to it through vscode-languageserver-protocol,
-// as an editor would.
+// Test harness: talks LSP to the server through vscode-languageserver-protocol, as an
+// editor would. `startServer` runs the BUILT server (bin/regnet-language-server.js
+// --stdio) as a child process; `startInProcess` (in-process.ts) serves the same client
+// from this process over in-memory streams.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -8,6 +9,8 @@ import {
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
+  type MessageReader,
+  type MessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import {
@@ -54,7 +57,8 @@ const CAPABILITIES: ClientCapabilities = {
 
 export interface TestServer {
   connection: ProtocolConnection;
-  child: ChildProcess;
+  /** The server process (undefined in process). */
+  child?: ChildProcess;
   initializeResult: InitializeResult;
   /** Lines the server wrote to stderr and window/logMessage. */
   logs: string[];
@@ -68,11 +72,37 @@ export interface TestServer {
   exited: boolean;
 }
 
-export async function startServer(options: { initializationOptions?: unknown; capabilities?: ClientCapabilities } = {}): Promise<TestServer> {
+export interface ClientOptions {
+  initializationOptions?: unknown;
+  capabilities?: ClientCapabilities;
+}
+
+export async function startServer(options: ClientOptions = {}): Promise<TestServer> {
   const child = spawn(process.execPath, ['--max-semi-space-size=32', SERVER_BIN, '--stdio'] /* the flag the bin's shebang gives */, { stdio: ['pipe', 'pipe', 'pipe'] });
   const logs: string[] = [];
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const server = await connectClient(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!), options, logs, {
+    child,
+    exited,
+    kill: () => child.kill(),
+  });
+  child.on('exit', () => (server.exited = true));
+  return server;
+}
+
+/** How the client ends the server: its exit, and a last resort when it does not exit. */
+export interface ServerEnd {
+  child?: ChildProcess;
+  exited: Promise<void>;
+  kill(): void;
+  /** In process, `exit` would end the test process (the library calls process.exit): stop after `shutdown`. */
+  inProcess?: boolean;
+}
+
+/** The client side of an LSP session over `reader`/`writer`: initializes and returns the harness. */
+export async function connectClient(reader: MessageReader, writer: MessageWriter, options: ClientOptions, logs: string[], end: ServerEnd): Promise<TestServer> {
+  const connection = createProtocolConnection(reader, writer);
   connection.onNotification('window/logMessage', (p: { message: string }) => {
     logs.push(p.message + '\n');
   });
@@ -89,10 +119,11 @@ export async function startServer(options: { initializationOptions?: unknown; ca
   });
   connection.listen();
   const server: Partial<TestServer> & { exited: boolean } = { exited: false };
-  child.on('exit', () => (server.exited = true));
+  void end.exited.then(() => (server.exited = true));
 
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
+    // In process, no id: the library would otherwise poll that process (a timer that never ends).
+    processId: end.inProcess ? null : process.pid,
     rootUri: pathToFileURL(FIXTURES).href,
     capabilities: options.capabilities ?? CAPABILITIES,
     initializationOptions: options.initializationOptions,
@@ -118,7 +149,7 @@ export async function startServer(options: { initializationOptions?: unknown; ca
 
   return Object.assign(server, {
     connection,
-    child,
+    child: end.child,
     initializeResult,
     logs,
     async open(uri: string, text: string) {
@@ -141,15 +172,15 @@ export async function startServer(options: { initializationOptions?: unknown; ca
     },
     async stop() {
       if (server.exited) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
       try {
         await connection.sendRequest(ShutdownRequest.type);
-        await connection.sendNotification(ExitNotification.type);
+        if (end.inProcess) end.kill();
+        else await connection.sendNotification(ExitNotification.type);
       } catch {
         // already gone
       }
-      const timer = setTimeout(() => child.kill(), 3000);
-      await exited;
+      const timer = setTimeout(() => end.kill(), 3000);
+      await end.exited;
       clearTimeout(timer);
       connection.dispose();
     },

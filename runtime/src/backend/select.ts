@@ -43,6 +43,9 @@ async function loadTf(): Promise<TF> {
   return tfModule;
 }
 
+/** Why tfjs-node is missing, in the words `regnetc doctor` and `--version` use. */
+export const TFJS_NODE_MISSING = 'not installed: npm install @tensorflow/tfjs-node (downloads libtensorflow)';
+
 /** Imports tfjs-node (registers the `tensorflow` backend) or explains why it cannot. */
 async function tryTensorflow(tf: TF): Promise<string | undefined> {
   // A variable specifier keeps TypeScript from requiring the optional package at build time.
@@ -85,6 +88,23 @@ async function activate(tf: TF, name: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether one backend can run here, by initializing it (`regnetc doctor`); the reason when not.
+ * Leaves that backend active.
+ */
+export async function probeBackend(name: SelectedBackend['name']): Promise<{ available: boolean; reason?: string }> {
+  const tf = await loadTf();
+  if (name === 'tensorflow') {
+    const problem = await tryTensorflow(tf);
+    if (problem) return { available: false, reason: problem };
+  } else if (name === 'wasm') {
+    const problem = await prepareWasm(tf);
+    if (problem) return { available: false, reason: problem };
+  }
+  if (await activate(tf, name)) return { available: true };
+  return { available: false, reason: `tf.setBackend("${name}") fell back to '${tf.getBackend()}'` };
 }
 
 /**

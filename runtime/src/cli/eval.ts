@@ -1,5 +1,6 @@
 // `regnetc eval DIR [--data FILE.regnet] [--mc-samples N]`: evaluates a run's saved model.
 import type { Command } from 'commander';
+import { BACKEND_CHOICES } from '../backend/select.js';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice, positiveInteger } from './train.js';
 
@@ -9,7 +10,7 @@ export function register(program: Command): void {
     .description("evaluate a run's saved model on its test and validation data (or another spec's data)")
     .argument('<dir>', 'run directory written by regnetc train')
     .option('--data <file>', 'evaluate on the data block of this .regnet spec instead')
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--mc-samples <n>', 'also evaluate with Monte Carlo dropout: average N passes with dropout on (default: the spec\'s train { mc_samples })', positiveInteger('--mc-samples'))
     .option('--json', 'print the metrics as JSON');
   addDataSafetyOptions(command)

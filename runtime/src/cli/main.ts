@@ -1,7 +1,6 @@
 // The `regnetc` command line. Each command lives in its own module; commands that
 // train import TensorFlow.js lazily so that `check` and friends start fast.
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { UsageError, fsErrorLine } from '../run/errors.js';
 import { diagnosticPrinting } from '../run/print-diagnostics.js';
 import * as checkCommand from './check.js';
@@ -13,6 +12,8 @@ import * as trainCommand from './train.js';
 import * as evalCommand from './eval.js';
 import * as sweepCommand from './sweep.js';
 import * as reportCommand from './report.js';
+import * as doctorCommand from './doctor.js';
+import * as versionCommand from './version.js';
 import * as exportCommand from './export.js';
 import * as workerCommand from './worker.js';
 import * as queueCommand from './queue.js';
@@ -31,13 +32,14 @@ const COMMANDS: { register(program: Command): void }[] = [
   exportCommand,
   workerCommand,
   queueCommand,
+  doctorCommand,
 ];
 
 export function buildProgram(): Command {
-  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
   const program = new Command('regnetc')
     .description('RegNet: check, format, explain, compile and train .regnet experiment specs')
-    .version(version)
+    // Handled by main() (more than a version string); declared here for --help.
+    .option('-V, --version', 'print the versions (RegNet, Node.js, TensorFlow.js) and the installed training backends')
     .option('--verbose', 'also print informational notes (e.g. RN901), which describe the recommended pattern')
     .option('--max-diagnostics <n>', 'print at most N diagnostics per file (0: all)', nonNegativeInteger('--max-diagnostics'), 100)
     .showHelpAfterError('(run with --help for usage)')
@@ -54,6 +56,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; returns the exit code. Known errors print one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  if (versionCommand.isVersionRequest(argv)) return versionCommand.main(argv);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { JsonValue } from '@regnet/compiler';
 import { collectOverride } from './overrides.js';
+import { BACKEND_CHOICES } from '../backend/select.js';
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { backendChoice, positiveInteger } from './train.js';
 import { engineChoice } from '../engines/torch/cli-options.js';
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'sweep directory, one run directory per trial (default: runs/<spec name>-sweep)')
     .option('--workers <n>', 'trials trained at once (default: one per core)', positiveInteger('--workers'))
     .option('--epochs <n>', 'override train.epochs in every trial', positiveInteger('--epochs'))
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('--set <name=value>', 'override a let constant in every trial (repeatable)', collectOverride)
     .option('--engine <name>', 'tfjs (default) | torch: the engine every trial trains on', engineChoice, 'tfjs')
     .option('--queue [url]', 'run the trials on `regnetc worker`s via Redis: redis://[:password@]HOST:PORT or rediss:// (alone: $REGNET_QUEUE)')

@@ -7,6 +7,7 @@ import { addTorchOptions, engineChoice, refuseTorchOnlyFlags, torchRunOptions, t
 import { addDataSafetyOptions, dataSafety, type DataSafetyFlags } from './data-options.js';
 import { collectOverride } from './overrides.js';
 import { UsageError } from '../run/errors.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 
 export interface TrainFlags extends DataSafetyFlags {
   out?: string;
@@ -19,8 +20,6 @@ export interface TrainFlags extends DataSafetyFlags {
   report: boolean;
   engine: Engine;
 }
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 export function positiveInteger(name: string) {
   return (text: string): number => {
@@ -47,7 +46,7 @@ export function integer(name: string) {
 }
 
 export function backendChoice(text: string): string {
-  if (!BACKENDS.includes(text)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not '${text}'`);
+  if (!BACKEND_CHOICES.includes(text as BackendChoice)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, not '${text}'`);
   return text;
 }
 
@@ -58,7 +57,7 @@ export function register(program: Command): void {
     .argument('[file]', '.regnet file (optional with --resume DIR)')
     .option('-o, --out <dir>', 'run directory (default: runs/<spec name>)')
     .option('--epochs <n>', 'override train.epochs', positiveInteger('--epochs'))
-    .option('--backend <name>', 'auto | tensorflow | wasm | cpu', backendChoice, 'auto')
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), backendChoice, 'auto')
     .option('-q, --quiet', 'no live progress bar: one plain line per epoch')
     .option('--resume [dir]', 'continue an interrupted run from its last saved epoch')
     .option('--set <name=value>', 'override a let constant, e.g. --set width=64 (repeatable)', collectOverride)

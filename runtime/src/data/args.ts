@@ -13,21 +13,11 @@ export function numberArg(args: Args, name: string, fallback?: number): number {
   throw new Error(`internal: argument '${name}' should be a number, got ${JSON.stringify(v)}`);
 }
 
-export function optionalNumberArg(args: Args, name: string): number | undefined {
-  const v = args[name];
-  return typeof v === 'number' ? v : undefined;
-}
-
 export function stringArg(args: Args, name: string, fallback?: string): string {
   const v = args[name];
   if (typeof v === 'string') return v;
   if ((v === undefined || v === null) && fallback !== undefined) return fallback;
   throw new Error(`internal: argument '${name}' should be a string, got ${JSON.stringify(v)}`);
-}
-
-export function boolArg(args: Args, name: string, fallback: boolean): boolean {
-  const v = args[name];
-  return typeof v === 'boolean' ? v : fallback;
 }
 
 /** `size: 28` or `size: [28, 32]` -> [h, w]. */

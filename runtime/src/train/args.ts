@@ -3,7 +3,7 @@
 // so each read names its default and a wrong type is a clear error.
 import type { JsonValue } from '@regnet/compiler';
 
-export function numberArg(args: Record<string, JsonValue>, name: string, fallback: number, owner: string): number {
+export function numberHyperparameter(args: Record<string, JsonValue>, name: string, fallback: number, owner: string): number {
   const value = args[name];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -12,7 +12,7 @@ export function numberArg(args: Record<string, JsonValue>, name: string, fallbac
   return value;
 }
 
-export function booleanArg(args: Record<string, JsonValue>, name: string, fallback: boolean, owner: string): boolean {
+export function booleanHyperparameter(args: Record<string, JsonValue>, name: string, fallback: boolean, owner: string): boolean {
   const value = args[name];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {

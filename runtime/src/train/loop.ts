@@ -34,7 +34,7 @@ import type {
   TrainState,
 } from '../contracts.js';
 import { Random } from '../random.js';
-import { numberArg } from './args.js';
+import { numberHyperparameter } from './args.js';
 import { clipGradients, squaredGlobalNorm } from './clip.js';
 import { checkMetrics, computeLoss, computeMetrics, encodeTargets, lossSpec, type LossSpec } from './losses.js';
 import { Checkpoints } from './checkpoints.js';
@@ -110,7 +110,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   // Set up: optimizer and schedule, the random streams, checkpoints (all resumed when resuming).
   const params = trainableParams(model, ir);
   const optimizer = createOptimizer(tf, config.optimizer, params.map((p) => ({ name: p.name, key: p.key, variable: p.variable, decay: p.kernel })));
-  const baseLr = numberArg(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
+  const baseLr = numberHyperparameter(config.optimizer.args ?? {}, 'lr', 0.001, `optimizer ${config.optimizer.kind}`);
   const batchSize = Math.max(1, Math.floor(config.batchSize));
   const spec = lossSpec(config.loss);
   const outShape = outputShape(model);

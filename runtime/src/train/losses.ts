@@ -12,7 +12,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TrainConfig } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
-import { numberArg } from './args.js';
+import { numberHyperparameter } from './args.js';
 
 type Tensor = tfTypes.Tensor;
 
@@ -31,7 +31,7 @@ export function lossSpec(loss: TrainConfig['loss']): LossSpec {
   if (kind !== 'crossentropy' && kind !== 'binary_crossentropy' && kind !== 'mse') {
     throw new Error(`unknown loss '${kind}' (expected crossentropy, binary_crossentropy or mse)`);
   }
-  const labelSmoothing = numberArg(loss.args ?? {}, 'label_smoothing', 0, `loss ${kind}`);
+  const labelSmoothing = numberHyperparameter(loss.args ?? {}, 'label_smoothing', 0, `loss ${kind}`);
   if (labelSmoothing < 0 || labelSmoothing >= 1) throw new Error(`loss ${kind}: label_smoothing must be in [0, 1)`);
   return { kind, fromLogits: loss.fromLogits, labelSmoothing };
 }

@@ -57,7 +57,7 @@ export class MetricMonitor {
 /**
  * The record key a monitor reads. Without a validation set (`validation: 0`), a
  * `val_` metric falls back to the same metric on the training data (`val_loss` ->
- * `loss`), as LANGUAGE.md §4 says.
+ * `loss`), as docs/language.md §4 says.
  */
 export function monitoredKey(metric: string, hasValidation: boolean): string {
   return !hasValidation && metric.startsWith('val_') ? metric.slice(4) : metric;

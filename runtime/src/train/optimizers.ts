@@ -2,7 +2,7 @@
 // (torch.optim.SGD / Adagrad / RMSprop / Adam / AdamW), not tf.train's, which
 // differs in where epsilon goes, in Adagrad's initial accumulator and in momentum.
 //
-// Weight decay is DECOUPLED on every optimizer (LANGUAGE.md §5):
+// Weight decay is DECOUPLED on every optimizer (docs/language.md §5):
 //   w <- w·(1 - lr_t·wd) - update(grad)      (= w - lr_t·wd·w_prev - update)
 // with lr_t the scheduled learning rate, exactly as torch.optim.AdamW does it, and
 // only on the parameters flagged `decay` (kernels and embeddings; not biases or
@@ -10,7 +10,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { ResolvedCall } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
-import { booleanArg, numberArg } from './args.js';
+import { booleanHyperparameter, numberHyperparameter } from './args.js';
 import { type AdamHyper, canFuseAdam, fusedAdamStep } from './fused-update.js';
 
 type Tensor = tfTypes.Tensor;
@@ -79,11 +79,11 @@ export function createOptimizer(tf: TF, config: ResolvedCall, params: OptimizedP
 function ruleFor(config: ResolvedCall): RuleSpec {
   const args = config.args ?? {};
   const owner = `optimizer ${config.kind}`;
-  const num = (name: string, fallback: number) => numberArg(args, name, fallback, owner);
+  const num = (name: string, fallback: number) => numberHyperparameter(args, name, fallback, owner);
   switch (config.kind) {
     case 'sgd': {
       const momentum = num('momentum', 0);
-      const nesterov = booleanArg(args, 'nesterov', false, owner);
+      const nesterov = booleanHyperparameter(args, 'nesterov', false, owner);
       if (nesterov && momentum <= 0) throw new Error(`${owner}: nesterov needs momentum > 0`);
       return { weightDecay: num('weight_decay', 0), rule: sgdRule(momentum, nesterov) };
     }

@@ -1,7 +1,7 @@
 // Learning-rate schedules as pure functions of where training is.
 //
 // `epoch` is 0-based, `step` is the 0-based step within that epoch. Schedules that
-// LANGUAGE.md defines "per epoch" (`step`, `exponential`) change only at epoch
+// docs/language.md defines "per epoch" (`step`, `exponential`) change only at epoch
 // boundaries, exactly like torch's StepLR / ExponentialLR stepped once per epoch.
 // `cosine` and `warm_restarts` are computed per step from the fractional epoch
 // `t = epoch + step / stepsPerEpoch`, so the curve is smooth (as torch's
@@ -13,7 +13,7 @@
 // non-zero and the last warmup step reaches `lr`. After the warmup, the cosine
 // decays from `lr` to `min_lr` over the remaining epochs.
 import type { ResolvedCall } from '@regnet/compiler';
-import { numberArg } from './args.js';
+import { numberHyperparameter } from './args.js';
 
 export type Schedule = (epoch: number, step: number, stepsPerEpoch: number) => number;
 
@@ -24,18 +24,18 @@ export function makeSchedule(schedule: ResolvedCall, baseLr: number, totalEpochs
     case 'constant':
       return () => baseLr;
     case 'step': {
-      const every = numberArg(args, 'every', 1, owner);
-      const gamma = numberArg(args, 'gamma', 0.1, owner);
+      const every = numberHyperparameter(args, 'every', 1, owner);
+      const gamma = numberHyperparameter(args, 'gamma', 0.1, owner);
       if (every <= 0) throw new Error(`${owner}: 'every' must be positive`);
       return (epoch) => baseLr * Math.pow(gamma, Math.floor(epoch / every));
     }
     case 'exponential': {
-      const gamma = numberArg(args, 'gamma', 0.95, owner);
+      const gamma = numberHyperparameter(args, 'gamma', 0.95, owner);
       return (epoch) => baseLr * Math.pow(gamma, epoch);
     }
     case 'cosine': {
-      const warmup = numberArg(args, 'warmup', 0, owner);
-      const minLr = numberArg(args, 'min_lr', 0, owner);
+      const warmup = numberHyperparameter(args, 'warmup', 0, owner);
+      const minLr = numberHyperparameter(args, 'min_lr', 0, owner);
       return (epoch, step, stepsPerEpoch) => {
         const warmupSteps = warmup * stepsPerEpoch;
         const globalStep = epoch * stepsPerEpoch + step;
@@ -47,9 +47,9 @@ export function makeSchedule(schedule: ResolvedCall, baseLr: number, totalEpochs
       };
     }
     case 'warm_restarts': {
-      const period = numberArg(args, 'period', 10, owner);
-      const mult = numberArg(args, 'mult', 1, owner);
-      const minLr = numberArg(args, 'min_lr', 0, owner);
+      const period = numberHyperparameter(args, 'period', 10, owner);
+      const mult = numberHyperparameter(args, 'mult', 1, owner);
+      const minLr = numberHyperparameter(args, 'min_lr', 0, owner);
       if (period <= 0) throw new Error(`${owner}: 'period' must be positive`);
       if (mult < 1) throw new Error(`${owner}: 'mult' must be at least 1`);
       return (epoch, step, stepsPerEpoch) => {

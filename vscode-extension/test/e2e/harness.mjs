@@ -2,7 +2,7 @@
 // .e2e-tools/, see scripts/install-editor-clients.sh) in Debian's Chromium through
 // playwright-core. Everything the editor writes (HOME, XDG dirs, user data,
 // extensions, the workspace) lives in one temp dir removed by stop().
-// DOM facts and timings: ../shared/EDITOR-CLIENTS.md.
+// The DOM facts and timings it relies on are noted where they are used.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

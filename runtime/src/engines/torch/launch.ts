@@ -3,10 +3,10 @@
 // redirects unless given `--redirects` and `--tee` explicitly, so both are always passed.
 // The trainer's rank 0 prints `@regnet {json}` event lines; everything else passes through.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { EXPORT_FILES } from './export.js';
+import { pythonCommand } from './interpreter.js';
 
 /** Python or torch is missing: the message names the install command. */
 export class TorchUnavailableError extends Error {}
@@ -15,11 +15,7 @@ export const INSTALL_HINT =
   'install PyTorch: `apt-get install python3-torch` (Debian/Ubuntu) or `pip install torch`; ' +
   'REGNET_PYTHON=/path/to/python3 picks the interpreter';
 
-/** The interpreter: $REGNET_PYTHON, else Debian's /usr/bin/python3 (which has python3-torch), else python3. */
-export function pythonCommand(): string {
-  if (process.env.REGNET_PYTHON) return process.env.REGNET_PYTHON;
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-}
+export { pythonCommand };
 
 /** Checks (without importing it, which takes seconds) that the interpreter has torch. */
 export function checkTorchAvailable(python = pythonCommand()): void {
