@@ -5,7 +5,7 @@
 // its output and taking valueToJson gives the value back (tested as a property).
 import type { Value } from './ast.js';
 import type { JsonValue } from './ir.js';
-import { KEYWORDS } from './parser/tokens.js';
+import { KEYWORDS, VALUE_KEYWORDS } from './parser/tokens.js';
 
 export function valueToJson(value: Value): JsonValue {
   switch (value.kind) {
@@ -42,7 +42,7 @@ export function valueToText(value: JsonValue, options: ValueTextOptions = {}): s
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string') {
     // A word stays a word (enum words such as `relu` are strings in JSON); anything else is quoted.
-    return !options.quoteStrings && WORD.test(value) && !KEYWORDS.has(value) ? value : quote(value);
+    return !options.quoteStrings && WORD.test(value) && (!KEYWORDS.has(value) || VALUE_KEYWORDS.has(value)) ? value : quote(value);
   }
   if (Array.isArray(value)) return `[${value.map((v) => valueToText(v, options)).join(', ')}]`;
   if (typeof value.kind === 'string' && WORD.test(value.kind)) {

@@ -166,3 +166,20 @@ test('an empty file and a comment-only file parse to no declarations', () => {
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.ast.comments[0].text, '# just a note');
 });
+
+test("`train` is a word value after ':' (mnist(split: train)) and still starts a block before '{'", () => {
+  const ok = parse('data {\n  source: mnist(split: train)\n}\ntrain { epochs: 1 }\n');
+  assert.deepEqual(ok.diagnostics, []);
+  assert.deepEqual(ok.ast.decls.map((d) => d.kind), ['data', 'train']);
+  const source = (ok.ast.decls[0] as SectionDecl).settings[0];
+  assert.equal(source.value?.kind, 'call');
+  const split = (source.value as Call).args[0];
+  assert.deepEqual({ name: split.name?.name, value: split.value }, {
+    name: 'split',
+    value: { kind: 'name', name: 'train', range: split.value!.range },
+  });
+  // A value missing before the train block: the block is still found.
+  const broken = parse('data {\n  source: mnist(split: \ntrain { epochs: 1 }\n');
+  assert.equal(broken.diagnostics[0].message, "expected a value (number, string, true/false, list, name or call) but found 'train'");
+  assert.deepEqual(broken.ast.decls.map((d) => d.kind), ['data', 'train']);
+});

@@ -65,6 +65,9 @@ test('values as the sweep and the docs write them', () => {
   assert.equal(valueToText('relu'), 'relu');
   assert.equal(valueToText('relu', { quoteStrings: true }), '"relu"');
   assert.equal(valueToText('data'), '"data"', 'a keyword is quoted, or it would not parse as a value');
+  assert.equal(valueToText('train'), 'train', '`train` is a word value too (mnist(split: train))');
+  assert.deepStrictEqual(readBack('train'), 'train');
+  assert.deepStrictEqual(readBack('mnist(split: train)'), { kind: 'mnist', args: { split: 'train' } });
   assert.equal(valueToText('say "hi"\\\n'), '"say \\"hi\\"\\\\\\n"');
   assert.equal(valueToText([-0.5, 1e-7, 1e21, true]), '[-0.5, 1e-7, 1e+21, true]');
   assert.equal(valueToText(-0), '-0');

@@ -169,6 +169,8 @@ export class AstBuilder {
     if (str) return this.string(str);
     const t = tok(c, 'True') ?? tok(c, 'False');
     if (t) return { kind: 'bool', value: t.image === 'true', range: tokenRange(t) };
+    const word = tok(c, 'Train');
+    if (word) return { kind: 'name', name: word.image, range: tokenRange(word) };
     const listNode = sub(c, 'list');
     if (listNode) return this.list(listNode);
     const callNode = sub(c, 'call');

@@ -149,6 +149,8 @@ export class RegnetParser extends CstParser {
       { ALT: () => this.CONSUME(T.UnterminatedString) },
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
+      // The keyword `train` is also a word value: `mnist(split: train)`.
+      { ALT: () => this.CONSUME(T.Train) },
       { ALT: () => this.SUBRULE(this.list) },
       { ALT: () => this.SUBRULE(this.call) },
     ]);

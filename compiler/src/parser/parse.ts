@@ -20,8 +20,12 @@ function parser(): RegnetParser {
   return sharedParser;
 }
 
-function startsDeclaration(token: IToken): boolean {
-  return T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(token, k));
+function startsDeclaration(token: IToken, previous: IToken | undefined, next: IToken | undefined): boolean {
+  if (!T.DECLARATION_KEYWORDS.some((k) => tokenMatcher(token, k))) return false;
+  // `mnist(split: train)`: after ':' or '=' and not opening a block, `train` is a value.
+  const afterColon = previous !== undefined && (tokenMatcher(previous, T.Colon) || tokenMatcher(previous, T.Equals));
+  const valuePosition = afterColon && !(next && tokenMatcher(next, T.LCurly));
+  return !(valuePosition && tokenMatcher(token, T.Train));
 }
 
 function positionAt(text: string, offset: number): A.Position {
@@ -128,13 +132,13 @@ function parseUnguarded(text: string): ParseResult {
     });
     stray = [];
   };
-  for (const token of tokens) {
-    if (startsDeclaration(token)) {
+  tokens.forEach((token, i) => {
+    if (startsDeclaration(token, tokens[i - 1], tokens[i + 1])) {
       flushStray();
       chunks.push([token]);
     } else if (chunks.length === 0) stray.push(token);
     else chunks[chunks.length - 1].push(token);
-  }
+  });
   flushStray();
 
   const decls: A.Decl[] = [];

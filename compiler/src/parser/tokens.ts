@@ -24,6 +24,9 @@ export const As = keyword('as');
 /** Words the lexer reserves: a string spelled like one must be quoted to stay a value. */
 export const KEYWORDS: ReadonlySet<string> = new Set(keywordWords);
 
+/** Keywords that are also word values where a value stands: `mnist(split: train)`. */
+export const VALUE_KEYWORDS: ReadonlySet<string> = new Set(['train']);
+
 /** Keywords that start a top-level declaration: the parser restarts at each. */
 export const DECLARATION_KEYWORDS = [Let, Model, Data, Train, Sweep];
 
