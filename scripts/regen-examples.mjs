@@ -61,7 +61,13 @@ function regenerate(example) {
     regnetc(['sweep', join(folder, sweep.spec), '--out', out, '--backend', 'wasm']);
     const dest = join(folder, sweep.results);
     copyResults(out, dest);
-    for (const p of sweep.runPlots ?? []) cpSync(join(REPO, trialDir(out, p.values), 'plots', `${p.plot}.svg`), join(REPO, dest, 'plots', p.as));
+    for (const p of sweep.runPlots ?? []) {
+      const trial = trialDir(out, p.values);
+      const plot = join(REPO, trial, 'plots', `${p.plot}.svg`);
+      // A trial whose own report was not written (e.g. interrupted) gets it now.
+      if (!existsSync(plot)) regnetc(['report', trial]);
+      cpSync(plot, join(REPO, dest, 'plots', p.as));
+    }
   }
   if (flags.has('--cheap')) return;
   for (const comparison of example.compare ?? []) {
