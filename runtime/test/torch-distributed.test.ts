@@ -1,7 +1,7 @@
 // The torch engine through `regnetc train --engine torch`: DDP over gloo on 127.0.0.1
 // (2 ranks x batch B == 1 process x batch 2B, identical on both ranks), two launchers with
 // --nnodes 2, a rank killed with SIGKILL under --max-restarts 1, a rank that never joins,
-// and the round trip of model/ into `regnetc eval` on tfjs. Wall time: ~90 s on a loaded
+// the round trip of model/ into `regnetc eval` on tfjs, and `sweep --engine torch`. Wall time: ~100 s on a loaded
 // 2-core machine (each launch imports torch in every process).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -163,4 +163,23 @@ test('missing Python or torch: one clear line naming the install command, exit 1
     assert.equal(run2.code, 1);
     assert.match(run2.stderr, /PyTorch is not installed for .*apt-get install python3-torch/);
   }
+});
+
+test('sweep --engine torch: every trial trains on torch with its own value, as `train --engine torch --set` does', async (t) => {
+  if (skipWithoutTorch(t)) return;
+  const sweepSpec = join(root, 'sweep.regnet');
+  writeFileSync(sweepSpec, `${SPEC}sweep { b: [8, 16] }\n`);
+  const sweep = await regnetc(['sweep', sweepSpec, '--engine', 'torch', '--workers', '1', '--epochs', '1', '-o', join(root, 'sweep')]);
+  ok(sweep, 'sweep --engine torch');
+  const manifest = JSON.parse(readFileSync(join(root, 'sweep', 'sweep.json'), 'utf8')) as { trials: { id: string; values: { b: number } }[] };
+  assert.deepEqual(manifest.trials.map((trial) => trial.values.b).sort((x, y) => x - y), [8, 16]);
+  const rows = readFileSync(join(root, 'sweep', 'results.csv'), 'utf8').trim().split('\n');
+  assert.equal(rows.length, 3, `a header and one row per trial:\n${rows.join('\n')}`);
+  for (const trial of manifest.trials) {
+    const s = summary(join('sweep', trial.id));
+    assert.equal(s.engine, 'torch', `${trial.id} trained on torch`);
+  }
+  const b16 = manifest.trials.find((trial) => trial.values.b === 16)!;
+  ok(await train('direct-b16', ['--set', 'b=16', '--epochs', '1']), 'train --set b=16');
+  await assertSameWeights(join('sweep', b16.id), 'direct-b16', 1e-6);
 });
