@@ -2,7 +2,9 @@
 // `regnetc worker` processes and `regnetc sweep --queue`. Results equal a local
 // sweep's; the data travels with the sweep; kill -9 of a worker resumes its trial
 // elsewhere from the last finished epoch; a Redis restart loses nothing; a wrong
-// URL fails fast. Without redis-server the tests skip (REGNET_E2E=required fails).
+// URL fails fast; Ctrl-C on the submitter leaves the trials running and the printed
+// command re-attaches; a worker's second Ctrl-C stops it at once. Without
+// redis-server the tests skip (REGNET_E2E=required fails).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../src/run/run-dir.js';
 import { parseQueueUrl, redact } from '../src/queue/connection.js';
 import { versionMismatch } from '../src/queue/jobs.js';
+import { reattachCommand } from '../src/queue/submit.js';
 import { regnetc, tempDir, writeSpec } from './run-helpers.js';
 import { Queue } from 'bullmq';
 import { Cli, RedisServer, alive, freePort, makeCertificates, pointsCsv, redisMissing, sleep } from './queue-helpers.js';
@@ -82,13 +85,19 @@ sweep {
 }
 `;
 
-test('queue URLs: passwords are redacted, rediss:// means TLS, other versions are named', () => {
+test('queue URLs: passwords are redacted, rediss:// means TLS, other versions are named; the re-attach command repeats the sweep flags', () => {
   assert.equal(redact('redis://:s3cret@example.org:6380/2'), 'redis://:***@example.org:6380/2');
   const tls = parseQueueUrl('rediss://user:pw@cache.example.org:6390');
   assert.deepEqual([tls.options.host, tls.options.port, tls.options.username, tls.options.password, Boolean(tls.options.tls)], ['cache.example.org', 6390, 'user', 'pw', true]);
   assert.equal(tls.display, 'rediss://user:***@cache.example.org:6390');
   assert.equal(parseQueueUrl('redis://localhost').options.port, 6379);
   assert.throws(() => parseQueueUrl('http://localhost:6379'), /is not a redis:\/\/ or rediss:\/\/ URL/);
+  // The re-attach command repeats every flag the sweep's id derives from, quoted for a shell.
+  const options = { file: "my runs/it's.regnet", backend: 'wasm', epochs: 3, overrides: { act: 'relu', src: 'a b.csv', opt: { kind: 'adam', args: { lr: 0.1 } } }, queue: 'redis://:pw@h:1' };
+  assert.equal(
+    reattachCommand(options, '/tmp/out dir', parseQueueUrl(options.queue)),
+    `regnetc sweep 'my runs/it'\\''s.regnet' --out '/tmp/out dir' --queue '<the same URL, with its password>' --backend wasm --epochs 3 --set act=relu --set 'src="a b.csv"' --set 'opt=adam(lr: 0.1)'`,
+  );
   assert.equal(versionMismatch('0.1.0', '0.1.0'), null);
   assert.equal(versionMismatch('0.2.0', '0.1.0'), 'this worker runs RegNet 0.1.0 but the sweep was submitted with RegNet 0.2.0: run workers and the submitter on the same version');
 });
@@ -272,5 +281,93 @@ test('rediss:// (TLS) with a private CA: a worker and a sweep over TLS', { timeo
     assert.equal(await submit.exited, 0, submit.output);
     assert.equal(submit.stdout.match(/^\[\d\/2\] width=\d,lr=0\.01,rep0: done in .* on tls, 1 epochs/gm)?.length, 2, submit.stdout);
     assert.match(submit.stdout, /on the queue rediss:\/\/:\*\*\*@localhost:\d+ \(sweep [0-9a-f]{16}\)/);
+  });
+});
+
+/** Polls `condition` until it holds (within `timeoutMs`): for states seen in Redis rather than in an output. */
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(200);
+  }
+}
+
+test('Ctrl-C on the submitting side leaves the trials running and prints the command that re-attaches; queue status names the running worker; a second Ctrl-C on a worker stops it at once and its trial goes back to the queue', { timeout: 240_000 }, async (t) => {
+  await withRedis(t, {}, async ({ dir, redis, start }) => {
+    const spec = slowSpec(dir, 'width: [16, 32]', 6);
+    const queue = new Queue('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'regnet' });
+    // Trial processes this test freezes (SIGSTOP) cannot notice their worker is gone: killed in `finally`.
+    const frozen: number[] = [];
+    const freeze = (pid: number) => {
+      frozen.push(pid);
+      process.kill(pid, 'SIGSTOP');
+    };
+    try {
+      const alpha = start(['worker', '--name', 'alpha']);
+      await alpha.waitFor(/taking trials/);
+      const out = join(dir, 'out');
+      const first = start(['sweep', spec, '--out', out, '--backend', 'cpu', '--queue', redis.url]);
+      const id = (await first.waitFor(/\(sweep ([0-9a-f]{16})\)/))[1]!;
+      await first.waitFor(/width=16,rep0: epoch [1-5]\/6 .* on alpha/);
+
+      // `queue status` while the trial runs (its process paused meanwhile, so that it cannot finish first).
+      const child16 = Number((await alpha.waitFor(/width=16,rep0: trial process (\d+)/))[1]);
+      freeze(child16);
+      const status = start(['queue', 'status', '--queue', redis.url]);
+      assert.equal(await status.exited, 0, status.output);
+      assert.match(status.stdout, new RegExp(`│ ${id} │ slow +│ 1 +│ 1 +│ 0 +│ 0 +│`), status.stdout);
+      assert.match(status.stdout, /^running: slow width=16,rep0 on alpha \(epoch [1-5]\/6 loss \S+\)$/m);
+      assert.match(status.stdout, /^workers:\n {2}alpha: connected, 0 trial\(s\) done\n/m);
+
+      // Ctrl-C on the submitting side: it stops and says how to re-attach; the trials keep running.
+      first.signal('SIGINT');
+      assert.equal(await first.exited, 130, first.output);
+      process.kill(child16, 'SIGCONT');
+      const printed = first.stdout.match(/^interrupt: 2 trial\(s\) keep running on the workers; re-attach with:\n {2}regnetc (.*)$/m);
+      assert.ok(printed, first.stdout);
+      assert.equal(printed[1], `sweep ${spec} --out ${out} --queue ${redis.url} --backend cpu`, 'the command as given');
+      // With nobody collecting, the worker finishes the trial.
+      await until(async () => (await queue.getJobState(`${id}-0`)) === 'completed', 'width=16 completes without a submitter');
+
+      // The printed command re-attaches: nothing enqueued again, the finished trial collected, the running one followed.
+      const second = start(printed[1].split(' '));
+      await second.waitFor(/queue: 0 trial\(s\) enqueued, 2 already on the queue\n/);
+      assert.match(second.stdout, new RegExp(`\\(sweep ${id}\\)`));
+      await second.waitFor(/\[1\/2\] width=16,rep0: done in .* on alpha, 6 epochs/);
+
+      // A worker's second Ctrl-C stops it at once. The trial process is frozen first (after an
+      // epoch is on the queue), as in a long step, so that it cannot hand the trial back at the
+      // first Ctrl-C (tested above).
+      const child32 = Number((await alpha.waitFor(/width=32,rep0: trial process (\d+)/))[1]);
+      const epochOf32 = async () => ((await queue.getJob(`${id}-1`))?.progress as { epoch?: number } | undefined)?.epoch ?? 0;
+      await until(async () => (await epochOf32()) >= 1, 'width=32 has finished an epoch');
+      freeze(child32);
+      const frozenAt = await epochOf32();
+      assert.ok(frozenAt < 6, `width=32 frozen at epoch ${frozenAt}, before its end`);
+      alpha.signal('SIGINT');
+      await alpha.waitFor(/stopping: handing back 1 running trial\(s\) at their last finished epoch/);
+      alpha.signal('SIGINT');
+      assert.equal(await alpha.exited, 130, alpha.output);
+      assert.match(alpha.stdout, /worker alpha: stopping now; running trials go back to the queue/);
+      assert.doesNotMatch(alpha.stdout, /handed back/);
+      await until(async () => !alive(child32), 'the trial process is gone', 10_000);
+      // The trial goes back to the queue (when its lock expires): another worker finishes it.
+      start(['worker', '--name', 'beta']);
+      const resumed = Number((await second.waitFor(/width=32,rep0: resumed after epoch (\d) on beta/, 60_000))[1]);
+      assert.ok(resumed >= frozenAt && resumed < 6, `resumed after epoch ${resumed}, frozen at ${frozenAt}`);
+      assert.equal(await second.exited, 0, second.output);
+      assert.match(second.stdout, /\[2\/2\] width=32,rep0: done in .* on beta, 6 epochs/);
+
+      const rows = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n').slice(1);
+      assert.deepEqual(rows.map((r) => r.split(',')[0]).sort(), ['16', '32'], 'every trial in results.csv');
+      for (const trial of ['width=16,rep0', 'width=32,rep0']) assert.deepEqual(epochsOf(join(out, trial)), [1, 2, 3, 4, 5, 6], `${trial}: every epoch exactly once`);
+      const summary = (trial: string) => JSON.parse(readFileSync(join(out, trial, 'summary.json'), 'utf8')) as RunSummary;
+      assert.ok(!summary('width=16,rep0').resumed, 'width=16 ran through while nobody was attached');
+      assert.ok(summary('width=32,rep0').resumed! >= 1, 'width=32 resumed on beta');
+    } finally {
+      for (const pid of frozen) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      await queue.close();
+    }
   });
 });

@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { compile, type GraphIR } from '@regnet/compiler';
+import { compile, valueToText, type GraphIR } from '@regnet/compiler';
 import { formatNumber } from '../run/progress.js';
 import { finishSweep, prepareSweep, reportTrialEnd, sweepHeadline, type PreparedSweep, type SweepOptions } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
@@ -51,9 +51,21 @@ function trialIRs(sweep: PreparedSweep, options: SweepOptions): GraphIR[] {
   });
 }
 
-function reattachCommand(options: QueuedSweepOptions, sweepDir: string, target: QueueTarget): string {
+/** A word for a POSIX shell: as is when safe, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command that finds this sweep again: the flags its id derives from (backend, epochs, --set) and its data roots, as given. */
+export function reattachCommand(options: QueuedSweepOptions, sweepDir: string, target: QueueTarget): string {
   const queue = options.queue ? ` --queue ${target.hasPassword ? "'<the same URL, with its password>'" : target.display}` : '';
-  return `regnetc sweep ${options.file} --out ${sweepDir}${queue}`;
+  const flags = [
+    ...(options.backend !== 'auto' ? ['--backend', options.backend] : []),
+    ...(options.epochs !== undefined ? ['--epochs', String(options.epochs)] : []),
+    ...Object.entries(options.overrides ?? {}).flatMap(([name, value]) => ['--set', `${name}=${valueToText(value)}`]),
+    ...(options.safety?.dataRoots ?? []).flatMap((root) => ['--data-root', root]),
+  ];
+  return `regnetc sweep ${shellWord(options.file)} --out ${shellWord(sweepDir)}${queue}${flags.map((f) => ` ${shellWord(f)}`).join('')}`;
 }
 
 export async function runQueuedSweep(options: QueuedSweepOptions): Promise<number> {
