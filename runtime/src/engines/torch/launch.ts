@@ -71,6 +71,8 @@ export function launchCommand(o: LaunchOptions, port: number): { command: string
   const args = ['-m', 'torch.distributed.run', '--nproc_per_node', String(o.nproc), '--nnodes', String(o.nnodes)];
   args.push('--node_rank', String(o.nodeRank), '--master_addr', host, '--master_port', String(masterPort));
   args.push('--max_restarts', String(o.maxRestarts), '--redirects', '1', '--tee', '1');
+  // torchrun's per-worker logs go into the export folder (removed after the run), not /tmp.
+  args.push('--log_dir', join(o.exportDir, 'torchrun-logs'));
   // The static rendezvous' wait for the other machines' launchers (torch's default: 10 minutes).
   args.push('--rdzv_conf', `timeout=${Math.ceil(o.joinTimeout ?? 120)}`);
   return { command: python, args: [...args, ...trainer] };
