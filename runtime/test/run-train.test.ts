@@ -56,7 +56,7 @@ test('train writes a complete run directory; model/ loads with tf.loadLayersMode
   const r = regnetc(['train', spec, '--out', out, '--backend', 'wasm']);
   assert.equal(r.code, 0, r.stderr);
   // Not a TTY: a plain line per epoch, the backend named, a final table.
-  assert.match(r.stdout, /^backend: wasm$/m);
+  assert.match(r.stdout, /^backend: wasm( \(\d threads\))?$/m);
   assert.match(r.stdout, /^data: playground\(kind: circle, n: 400, noise: 0\.05\): 300 train, 100 validation examples, 2 classes$/m);
   assert.equal(r.stdout.match(/^epoch \d+\/20  loss \d\.\d{4}  accuracy \d\.\d{4}  val_loss \d\.\d{4}  val_accuracy \d\.\d{4}  lr 1\.00e-2  grad_norm \S+  \d+\.\ds$/gm)?.length, 20);
   assert.match(r.stdout, /│ best \(epoch \d+\)/);

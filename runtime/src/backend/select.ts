@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TF } from '../contracts.js';
 import { registerCpuKernels, registerWasmKernels } from './wasm-kernels.js';
+import { settleWasmThreads, wasmThreads, withWasmThreads } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -14,6 +15,13 @@ export interface SelectedBackend {
   tf: TF;
   /** The tfjs backend name actually running: `tensorflow`, `wasm` or `cpu`. */
   name: 'tensorflow' | 'wasm' | 'cpu';
+  /** Threads the backend computes with (wasm: XNNPACK's pool; see wasm-threads.ts). */
+  threads?: number;
+}
+
+/** ` (2 threads)` after a backend's name in `backend: …` lines; nothing for one thread. */
+export function threadsNote(threads: number | undefined): string {
+  return threads !== undefined && threads > 1 ? ` (${threads} threads)` : '';
 }
 
 /** A backend that was asked for explicitly but cannot run here; the CLI prints `message`. */
@@ -30,6 +38,8 @@ export class BackendUnavailableError extends Error {
 const require = createRequire(import.meta.url);
 let tfModule: TF | undefined;
 let wasmPrepared = false;
+let wasmThreadCount = 1;
+let wasmStarted = false;
 
 async function loadTf(): Promise<TF> {
   // The union package, imported once; every other module receives it as `tf`.
@@ -73,10 +83,25 @@ async function prepareWasm(tf: TF): Promise<string | undefined> {
   // a plain path prefix makes Emscripten read the file with fs.
   const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   wasm.setWasmPaths(dist);
-  // Threads need a Worker from a Blob URL, which Node does not support.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // The threaded build needs SIMD too (tfjs loads it only then); REGNET_THREADS=1 keeps the
+  // single-threaded build.
+  const threads = wasmThreads();
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', simd && threads > 1);
+  wasmThreadCount = simd ? threads : 1;
   wasmPrepared = true;
   return undefined;
+}
+
+/** Starts the wasm backend, threaded when prepareWasm chose so; false when it fell back. */
+async function activateWasm(tf: TF): Promise<boolean> {
+  if (wasmStarted) return activate(tf, 'wasm');
+  const ok = await withWasmThreads(wasmThreadCount, () => activate(tf, 'wasm'));
+  if (ok) {
+    wasmStarted = true;
+    wasmThreadCount = settleWasmThreads(tf.backend());
+  }
+  return ok;
 }
 
 /** Switches to `name`; false when tfjs silently fell back to another backend. */
@@ -103,7 +128,7 @@ export async function probeBackend(name: SelectedBackend['name']): Promise<{ ava
     const problem = await prepareWasm(tf);
     if (problem) return { available: false, reason: problem };
   }
-  if (await activate(tf, name)) return { available: true };
+  if (await (name === 'wasm' ? activateWasm(tf) : activate(tf, name))) return { available: true };
   return { available: false, reason: `tf.setBackend("${name}") fell back to '${tf.getBackend()}'` };
 }
 
@@ -129,9 +154,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Selec
   }
   if (choice === 'auto' || choice === 'wasm') {
     const problem = await prepareWasm(tf);
-    if (problem === undefined && (await activate(tf, 'wasm'))) {
+    if (problem === undefined && (await activateWasm(tf))) {
       registerWasmKernels(tf);
-      return { tf, name: 'wasm' };
+      return { tf, name: 'wasm', threads: wasmThreadCount };
     }
     if (choice === 'wasm') {
       throw new BackendUnavailableError(

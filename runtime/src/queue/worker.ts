@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import { compile, type GraphIR } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
 import { TRIAL_NODE_FLAGS, trialArgs } from '../run/sweep-run.js';
+import { threadsPerProcess } from '../backend/wasm-threads.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
@@ -116,7 +117,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const args = trialArgs(specPath, data.trial, runFolder, { file: specPath, backend: data.backend, overrides: data.overrides, epochs: data.epochs }, resume);
     const log = run.file('train.log');
     const fd = openSync(log, resume ? 'a' : 'w');
-    const env = { ...process.env };
+    // Trials running side by side share the cores: each backend gets its share of threads.
+    const env: NodeJS.ProcessEnv = { ...process.env, REGNET_THREADS: threadsPerProcess(options.concurrency) };
     delete env.REGNET_QUEUE; // the child needs no queue, and no password
     const started = performance.now();
     const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, TRIAL_CHILD], {

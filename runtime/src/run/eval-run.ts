@@ -4,7 +4,7 @@
 // ensemble of N passes (see train/mc-dropout.ts).
 import { dirname, resolve } from 'node:path';
 import { compile, type CheckOptions, type DataConfig } from '@regnet/compiler';
-import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
+import { BackendUnavailableError, initBackend, threadsNote, type BackendChoice } from '../backend/select.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { ModelFileError, loadModel } from '../model/io.js';
@@ -70,7 +70,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
     throw error;
   }
   const { tf, name } = selected;
-  if (!options.json) stdout.write(`backend: ${name}\n`);
+  if (!options.json) stdout.write(`backend: ${name}${threadsNote(selected.threads)}\n`);
   let loaded;
   try {
     // A run directory's IR is not trusted: its data must lie under the --data spec's

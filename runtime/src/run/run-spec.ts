@@ -16,7 +16,7 @@ import { compile, type CheckOptions, type Engine, type GraphIR, type JsonValue }
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
-import { BackendUnavailableError, initBackend, type BackendChoice } from '../backend/select.js';
+import { BackendUnavailableError, initBackend, threadsNote, type BackendChoice } from '../backend/select.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { makeAugmenter } from '../data/augment/index.js';
@@ -213,7 +213,9 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
   let tf: TF;
   let backend: string;
   try {
-    ({ tf, name: backend } = await initBackend(options.backend));
+    const selected = await initBackend(options.backend);
+    tf = selected.tf;
+    backend = selected.name + threadsNote(selected.threads);
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new UsageError(error.message);
     throw error;

@@ -3,6 +3,7 @@
 // sweep), N at a time. Trials already complete are skipped; an interrupted one is
 // resumed from its last saved epoch.
 import { spawn } from 'node:child_process';
+import { threadsPerProcess } from '../backend/wasm-threads.js';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
@@ -233,7 +234,8 @@ export async function runSweep(options: SweepOptions): Promise<number> {
     const log = run.file('train.log');
     const fd = writing(log, () => openSync(log, resume ? 'a' : 'w'));
     const started = performance.now();
-    const env = { ...process.env, ...safetyEnv(options.safety) };
+    // Trials running side by side share the cores: each backend gets its share of threads.
+    const env = { ...process.env, ...safetyEnv(options.safety), REGNET_THREADS: threadsPerProcess(workers) };
     const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, ...trialArgs(file, trial, dir, options, resume)], { stdio: ['ignore', fd, fd], env });
     return new Promise((done) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {

@@ -1,0 +1,72 @@
+// Both cores for the wasm backend: tfjs-backend-wasm ships a threaded build (XNNPACK's thread
+// pool on Emscripten pthreads) but turns it off in Node, because its pthread workers are Blob
+// URLs and Node's worker_threads load only files. Here the same worker source runs from a file
+// (wasm-pthread-worker.cjs). XNNPACK splits an operator's OUTPUT between threads and computes
+// every element as one thread would, so results are bit-identical at any thread count (tested:
+// runtime/test/wasm-threads.test.ts); our own JavaScript kernels stay on the main thread.
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** XNNPACK's pool in tfjs is at most 4 threads. */
+const MAX_THREADS = 4;
+
+const WORKER_FILE = fileURLToPath(new URL('../../../src/backend/wasm-pthread-worker.cjs', import.meta.url));
+
+/**
+ * Threads for the wasm backend: `REGNET_THREADS` when set (1 = the single-threaded build),
+ * else one per core, at most 4. A sweep's or a queue worker's trials each get their share
+ * (`threadsPerProcess`), so that processes do not fight over cores.
+ */
+export function wasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number.parseInt(env.REGNET_THREADS ?? '', 10);
+  const wanted = Number.isFinite(asked) && asked > 0 ? asked : os.availableParallelism();
+  return Math.max(1, Math.min(MAX_THREADS, wanted));
+}
+
+/** `REGNET_THREADS` for each of `processes` trial processes sharing this machine's cores. */
+export function threadsPerProcess(processes: number, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REGNET_THREADS) return env.REGNET_THREADS;
+  return String(Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, processes))));
+}
+
+interface EmscriptenWorker {
+  unref(): void;
+}
+interface PThreadModule {
+  PThread?: { runningWorkers: EmscriptenWorker[]; unusedWorkers: EmscriptenWorker[] };
+  tfjs?: { getThreadsCount(): number };
+}
+
+/**
+ * Runs `initialize` (which calls `tf.setBackend('wasm')`) so that the threaded build starts with
+ * `threads` threads. Two things in tfjs are worked around for the duration of the call only:
+ * the pthread workers' Blob URL is replaced by our worker file, and the pool size, which tfjs
+ * takes as os.cpus().length / 2 (it assumes two hyper-threads per core; its setThreadsCount
+ * has no effect in this build), is made `threads`.
+ */
+export async function withWasmThreads<T>(threads: number, initialize: () => Promise<T>): Promise<T> {
+  const createObjectURL = URL.createObjectURL;
+  const cpus = os.cpus;
+  URL.createObjectURL = () => WORKER_FILE;
+  os.cpus = () => {
+    const one = cpus()[0]!;
+    return Array.from({ length: 2 * threads }, () => one);
+  };
+  try {
+    return await initialize();
+  } finally {
+    URL.createObjectURL = createObjectURL;
+    os.cpus = cpus;
+  }
+}
+
+/**
+ * After the threaded backend started: its idle workers must not keep Node alive (a command
+ * exits when its work is done), and the thread count it really got.
+ */
+export function settleWasmThreads(backend: unknown): number {
+  const module = (backend as { wasm?: PThreadModule }).wasm;
+  const pthread = module?.PThread;
+  if (pthread) for (const worker of [...pthread.runningWorkers, ...pthread.unusedWorkers]) worker.unref();
+  return module?.tfjs?.getThreadsCount() ?? 1;
+}
