@@ -15,7 +15,7 @@ export { valueToJson, valueToText, type ValueTextOptions } from './value-json.js
 export { accessFor, allowedFolders, isAllowed, resolveDataPath, rootsFromEnv, ALLOW_HINT, type DataAccess, type PathVerdict } from './check/data-access.js';
 export { readCsvRows, csvDelimiter, type CsvRow, type CsvRead } from './check/csv-read.js';
 export { inspectData, requestPaths, type DataInspector, type DataRequest, type InspectedData } from './check/data-files.js';
-export { DEFAULT_LIMITS, LIMIT_NAMES, limitsFromEnv, limitsOf, parseLimitValue, formatBytes, type Limits } from './check/limits.js';
+export { DEFAULT_LIMITS, LIMIT_NAMES, limitsFromEnv, limitsOf, limitsToEnv, parseLimitValue, formatBytes, type Limits } from './check/limits.js';
 export { PATH_ARGS } from './check/sources.js';
 export { formatCount, formatShape, modelSummary, renderSummary, summaryRows, type ModelSummary, type SummaryRow } from './model-summary.js';
 export { ENGINES } from './catalogue/types.js';

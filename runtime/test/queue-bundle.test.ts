@@ -3,13 +3,12 @@
 // inside its folder; run directories travel with their paths made local again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { compile } from '@regnet/compiler';
 import { collectBundle, materializeBundle, outsidePaths } from '../src/queue/bundle.js';
-import { packDir, trialPaths, unpackDir } from '../src/queue/run-pack.js';
+import { RunReader, decodeRun, encodeRun, packDir, trialPaths, unpackDir } from '../src/queue/run-pack.js';
 import { tempDir, writeSpec } from './run-helpers.js';
 
 const SPEC = `let file = "a.csv"
@@ -86,9 +85,11 @@ test("a packed run directory unpacks with the other machine's paths", () => {
   writeFileSync(join(run, 'model', 'weights.bin'), Buffer.from([0, 1, 2, 255]));
   writeFileSync(join(run, 'summary.json.tmp-123'), 'half-written');
   const packed = packDir(run, trialPaths(specFolder, run));
-  const files = JSON.parse(gunzipSync(packed).toString()) as Record<string, string>;
-  assert.deepEqual(Object.keys(files).sort(), ['model/weights.bin', 'summary.json', 'train.log']);
-  for (const content of Object.values(files)) assert.ok(!Buffer.from(content, 'base64').includes(worker), "no path of the packing machine inside");
+  const files = decodeRun(packed);
+  assert.deepEqual([...files.keys()].sort(), ['model/weights.bin', 'summary.json', 'train.log']);
+  for (const content of files.values()) assert.ok(!content.includes(worker), 'no path of the packing machine inside');
+  assert.throws(() => unpackDir(Buffer.from('{"a":1}'), join(worker, 'x'), {}), /not a packed run directory of this RegNet version/);
+  assert.throws(() => decodeRun(packed.subarray(0, packed.length - 1)), /damaged/);
 
   const home = tempDir('regnet-home-');
   const trialDir = join(home, 'sweep', 'w=1,rep0');
@@ -97,4 +98,26 @@ test("a packed run directory unpacks with the other machine's paths", () => {
   assert.equal(readFileSync(join(trialDir, 'train.log'), 'utf8'), `training 2 epochs into ${trialDir}\n`);
   assert.deepEqual([...readFileSync(join(trialDir, 'model', 'weights.bin'))], [0, 1, 2, 255]);
   assert.throws(() => readFileSync(join(trialDir, 'summary.json.tmp-123')), /ENOENT/, 'temp files stay behind');
+});
+
+test('a run directory read after every epoch: only files replaced since the last read are read again; large binaries travel as they are', () => {
+  const run = tempDir('regnet-pack-');
+  mkdirSync(join(run, 'state'));
+  writeFileSync(join(run, 'ir.json'), JSON.stringify({ dir: run }));
+  const weights = Buffer.alloc(100_000, 7);
+  writeFileSync(join(run, 'state', 'weights.bin'), weights);
+  const reader = new RunReader(run, trialPaths('/nowhere', run));
+  const first = new Map(reader.read().map((f) => [f.rel, f]));
+  assert.equal(first.get('state/weights.bin')!.gzipped, false, 'floats barely compress: stored raw');
+  assert.equal(first.get('ir.json')!.gzipped, true);
+  // The next epoch replaces state/ (a new file, as writeDirAtomic does); ir.json stays.
+  const next = Buffer.alloc(100_000, 8);
+  writeFileSync(join(run, 'state', 'weights.bin.tmp-1'), next);
+  renameSync(join(run, 'state', 'weights.bin.tmp-1'), join(run, 'state', 'weights.bin'));
+  const second = new Map(reader.read().map((f) => [f.rel, f]));
+  assert.equal(second.get('ir.json'), first.get('ir.json'), 'unchanged: not read again');
+  assert.notEqual(second.get('state/weights.bin'), first.get('state/weights.bin'));
+  const decoded = decodeRun(encodeRun([...second.values()]));
+  assert.deepEqual(decoded.get('state/weights.bin'), next);
+  assert.equal(decoded.get('ir.json')!.toString(), JSON.stringify({ dir: '<regnet:run-folder>' }));
 });

@@ -75,3 +75,10 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Partial<
   }
   return out;
 }
+
+/** The environment that sets `limits` (the inverse of limitsFromEnv): how a sweep hands its limits to its trials. */
+export function limitsToEnv(limits: Partial<Limits>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(limits) as [keyof Limits, number][]) env[LIMIT_NAMES[key].env] = String(value);
+  return env;
+}

@@ -3,7 +3,7 @@
 // resubmitting the same sweep idempotent.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { JsonValue } from '@regnet/compiler';
+import { limitsOf, type JsonValue, type Limits } from '@regnet/compiler';
 import type { Trial } from '../run/sweep-plan.js';
 import type { EpochRecord } from '../contracts.js';
 
@@ -21,6 +21,8 @@ export interface TrialJobData {
   epochs?: number;
   backend: string;
   version: string;
+  /** The submitter's resource limits (its --limit and REGNET_MAX_*); a worker applies them within its own. */
+  limits?: Partial<Limits>;
 }
 
 /** What a worker reports with job.updateProgress. */
@@ -35,7 +37,26 @@ export interface TrialProgress {
 /** A completed trial job's return value. */
 export interface TrialReturn {
   worker: string;
+  /** The trial process's wall time (start to exit), as a local sweep reports it. */
   seconds: number;
+  timeline?: TrialTimeline;
+}
+
+/**
+ * Where a worker's time around a trial went, in ms since it picked the trial up: what the
+ * queue adds to the trial's own process (`npm run bench` reports it; nothing else reads it).
+ */
+export interface TrialTimeline {
+  /** Date.now() when the worker picked the trial up. */
+  picked: number;
+  /** The sweep's files in place, the checkpoint fetched, the data paths checked. */
+  ready: number;
+  spawned: number;
+  /** Per finished epoch: when the trial reported it, how long it waited for its files to be read, when they were stored. */
+  epochs: Array<{ at: number; waited: number; stored: number }>;
+  exited: number;
+  /** The run directory stored on the queue as the trial's result. */
+  stored: number;
 }
 
 /** The sweep-level parent job's data (queue `sweeps`). */
@@ -66,6 +87,26 @@ export function trialOverrides(overrides: Record<string, JsonValue>, trial: Tria
   return { ...overrides, ...trial.values };
 }
 
-/** Messages between a worker and its trial process (runtime/src/cli/trial-child.ts). */
+/**
+ * The limits a worker trains a trial with: the submitter's (carried by the job), never above
+ * the worker's own (its REGNET_MAX_*, else the defaults). A submitter can lower a limit, and
+ * the trial then fails as it would on the submitter's machine; only a worker's owner can
+ * raise one on that worker. `capped` lists the limits the submitter asked above the worker's.
+ */
+export function trialLimits(asked: Partial<Limits> | undefined, own: Partial<Limits>): { limits: Limits; capped: Array<keyof Limits> } {
+  const limits = limitsOf(own);
+  const capped: Array<keyof Limits> = [];
+  for (const [key, wanted] of Object.entries(asked ?? {}) as Array<[keyof Limits, number]>) {
+    if (wanted > limits[key]) capped.push(key);
+    else limits[key] = wanted;
+  }
+  return { limits, capped };
+}
+
+/**
+ * Messages between a worker and its trial process (runtime/src/cli/trial-child.ts). After
+ * each epoch the trial reports `epoch`; the worker answers `read` once it holds the epoch's
+ * files (the trial may then replace them) and `stored` once they are on the queue.
+ */
 export type ChildMessage = { type: 'epoch'; record: EpochRecord };
-export type ParentMessage = { type: 'start'; args: string[] } | { type: 'saved' };
+export type ParentMessage = { type: 'start'; args: string[] } | { type: 'read' | 'stored'; epoch: number };

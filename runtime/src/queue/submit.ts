@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { FlowProducer, Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { compile, valueToText, type GraphIR } from '@regnet/compiler';
+import { LIMIT_NAMES, compile, valueToText, type GraphIR, type Limits } from '@regnet/compiler';
 import { formatNumber } from '../run/progress.js';
 import { finishSweep, prepareSweep, reportTrialEnd, sweepHeadline, type PreparedSweep, type SweepOptions } from '../run/sweep-run.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
@@ -56,7 +56,7 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-/** The command that finds this sweep again: the flags its id derives from (backend, epochs, --set) and its data roots, as given. */
+/** The command that finds this sweep again: the flags its id derives from (backend, epochs, --set, limits) and its data roots, as given. */
 export function reattachCommand(options: QueuedSweepOptions, sweepDir: string, target: QueueTarget): string {
   const queue = options.queue ? ` --queue ${target.hasPassword ? "'<the same URL, with its password>'" : target.display}` : '';
   const flags = [
@@ -64,6 +64,7 @@ export function reattachCommand(options: QueuedSweepOptions, sweepDir: string, t
     ...(options.epochs !== undefined ? ['--epochs', String(options.epochs)] : []),
     ...Object.entries(options.overrides ?? {}).flatMap(([name, value]) => ['--set', `${name}=${valueToText(value)}`]),
     ...(options.safety?.dataRoots ?? []).flatMap((root) => ['--data-root', root]),
+    ...(Object.entries(options.safety?.limits ?? {}) as Array<[keyof Limits, number]>).flatMap(([key, value]) => ['--limit', `${LIMIT_NAMES[key].option}=${value}`]),
   ];
   return `regnetc sweep ${shellWord(options.file)} --out ${shellWord(sweepDir)}${queue}${flags.map((f) => ` ${shellWord(f)}`).join('')}`;
 }
@@ -75,7 +76,8 @@ export async function runQueuedSweep(options: QueuedSweepOptions): Promise<numbe
   const sweep = prepareSweep(options);
   if (typeof sweep === 'number') return sweep;
   const bundle = collectBundle(sweep.file, sweep.source, trialIRs(sweep, options));
-  const id = sweepId([bundleDigest(bundle), options.overrides ?? {}, options.epochs ?? null, options.backend, REGNET_VERSION]);
+  const limits = options.safety?.limits ?? {};
+  const id = sweepId([bundleDigest(bundle), options.overrides ?? {}, options.epochs ?? null, options.backend, REGNET_VERSION, limits]);
   stdout.write(sweepHeadline(sweep, `on the queue ${target.display} (sweep ${id})`));
 
   const redis = connect(target, 'sweep', stderr);
@@ -104,6 +106,8 @@ export async function runQueuedSweep(options: QueuedSweepOptions): Promise<numbe
       ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
       backend: options.backend,
       version: REGNET_VERSION,
+      // The submitter's limits travel with each trial; a worker applies them within its own (jobs.ts trialLimits).
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
     });
 
     // Enqueue what the queue does not have; retry what failed before (as a local re-run would).
@@ -213,10 +217,13 @@ async function collect(
       }
       if (outstanding.size === 0 || interrupts.requested) break;
       // Events wake us early; the poll is the safety net (events can be missed while Redis is away).
+      // The timer is cleared when an event wakes us: a pending one would keep the process from exiting.
+      let poll: NodeJS.Timeout | undefined;
       await new Promise<void>((resolveWait) => {
         wake = resolveWait;
-        setTimeout(resolveWait, 1000);
+        poll = setTimeout(resolveWait, 1000);
       });
+      clearTimeout(poll);
       wake = undefined;
     }
   } finally {

@@ -5,22 +5,22 @@
 // checkpoint; when the trial ends, it goes there as the result. A worker killed
 // mid-trial loses at most the epoch in progress: BullMQ's stalled-job check hands
 // the trial to another worker, which continues from that checkpoint.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { compile, type GraphIR } from '@regnet/compiler';
+import { LIMIT_NAMES, compile, limitsFromEnv, limitsToEnv, type GraphIR, type Limits } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
-import { TRIAL_NODE_FLAGS, trialArgs } from '../run/sweep-run.js';
+import { trialArgs } from '../run/sweep-run.js';
 import { threadsPerProcess } from '../backend/wasm-threads.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
-import { packDir, toPlaceholders, trialPaths, unpackDir } from './run-pack.js';
-import { trialOverrides, versionMismatch, type ChildMessage, type ParentMessage, type TrialJobData, type TrialProgress, type TrialReturn } from './jobs.js';
+import { encodeRun, toPlaceholders, trialPaths, unpackDir } from './run-pack.js';
+import { runTrialProcess } from './trial-process.js';
+import { trialLimits, trialOverrides, versionMismatch, type TrialJobData, type TrialProgress, type TrialReturn } from './jobs.js';
 
 /**
  * How fast a killed worker's trial moves on: its lock expires after `lockDuration`
@@ -41,9 +41,6 @@ export interface WorkerOptions {
   stderr?: NodeJS.WritableStream;
 }
 
-/** `regnetc train` with an IPC hook; spawned by path, like a local sweep's bin/regnetc.js. */
-const TRIAL_CHILD = fileURLToPath(new URL('../cli/trial-child.js', import.meta.url));
-
 /** The lines of a failed trial's log that say why (errors), else its last line. */
 function failureMessage(log: string, code: number | null, signal: NodeJS.Signals | null): string {
   let lines: string[] = [];
@@ -59,8 +56,8 @@ function failureMessage(log: string, code: number | null, signal: NodeJS.Signals
 }
 
 /** Compiles the trial's spec as the child will, to check its data paths first. */
-function trialIR(specPath: string, data: TrialJobData): GraphIR | undefined {
-  const result = compile(readFileSync(specPath, 'utf8'), { file: specPath, overrides: trialOverrides(data.overrides, data.trial) });
+function trialIR(specPath: string, data: TrialJobData, limits: Limits): GraphIR | undefined {
+  const result = compile(readFileSync(specPath, 'utf8'), { file: specPath, overrides: trialOverrides(data.overrides, data.trial), limits });
   return result.ir;
 }
 
@@ -75,6 +72,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const children = new Set<ChildProcess>();
   const bundles = new Map<string, Promise<string>>();
   let stopping = false;
+  /** This worker's own limits (REGNET_MAX_*): a sweep can lower them for its trials, never raise them. */
+  const ownLimits = limitsFromEnv(process.env);
 
   const specOf = (sweep: string): Promise<string> => {
     let pending = bundles.get(sweep);
@@ -87,6 +86,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   };
 
   const processor = async (job: Job<TrialJobData, TrialReturn>, token?: string): Promise<TrialReturn> => {
+    const picked = Date.now();
+    const at = () => Date.now() - picked;
     const data = job.data;
     const label = `${data.name} ${data.trial.id}`;
     const mismatch = versionMismatch(data.version);
@@ -94,6 +95,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       stderr.write(`worker ${name}: refusing ${label}: ${mismatch}\n`);
       throw new UnrecoverableError(mismatch);
     }
+    const { limits, capped } = trialLimits(data.limits, ownLimits);
+    const cappedNote = capped
+      .map((key) => `the sweep asked for --limit ${LIMIT_NAMES[key].option}=${data.limits![key]} but this worker allows at most ${limits[key]} (its ${LIMIT_NAMES[key].env})`)
+      .join('; ');
+    if (cappedNote) say(`${label}: ${cappedNote}`);
     const specPath = await specOf(data.sweep);
     const specFolder = join(workDir, data.sweep, 'spec');
     const runFolder = join(workDir, data.sweep, 'runs', String(data.index));
@@ -105,7 +111,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     run.create(); // a run directory with its marker: `train --out` replaces only such a folder
     const resumeFrom = checkpoint && run.exists(RUN_FILES.ir) ? (run.readState()?.train.epoch ?? 0) : 0;
     const resume = resumeFrom > 0;
-    const ir = resume ? run.readIR() : trialIR(specPath, data);
+    const ir = resume ? run.readIR() : trialIR(specPath, data, limits);
     const outside = ir ? outsidePaths(ir, specFolder) : [];
     if (outside.length > 0) throw new UnrecoverableError(`refusing to read ${outside.join(', ')}: outside the files the sweep brought`);
     const epochs = data.epochs ?? ir?.train.epochs ?? 0;
@@ -116,53 +122,58 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
 
     const args = trialArgs(specPath, data.trial, runFolder, { file: specPath, backend: data.backend, overrides: data.overrides, epochs: data.epochs }, resume);
     const log = run.file('train.log');
-    const fd = openSync(log, resume ? 'a' : 'w');
-    // Trials running side by side share the cores: each backend gets its share of threads.
-    const env: NodeJS.ProcessEnv = { ...process.env, REGNET_THREADS: threadsPerProcess(options.concurrency) };
+    const logFd = openSync(log, resume ? 'a' : 'w');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      // Trials running side by side share the cores: each backend gets its share of threads.
+      REGNET_THREADS: threadsPerProcess(options.concurrency),
+      ...limitsToEnv(limits),
+    };
     delete env.REGNET_QUEUE; // the child needs no queue, and no password
-    const started = performance.now();
-    const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, TRIAL_CHILD], {
-      detached: true, // its own process group: killed as a whole when the worker exits
-      stdio: ['ignore', fd, fd, 'ipc'],
+    delete env.REGNET_DATA_ROOT; // and reads only what the job brought
+    const ready = at();
+    const checkpointKey = sweepKeys.checkpoint(data.sweep, data.index);
+    let spawned = 0;
+    let trialChild: ChildProcess | undefined;
+    const trial = await runTrialProcess({
+      args: args.slice(1),
       env,
-      cwd: runFolder,
-    });
-    children.add(child);
-    say(`${label}: trial process ${child.pid}`);
-    let shipping = Promise.resolve();
-    child.on('message', (message: ChildMessage) => {
-      if (message.type !== 'epoch') return;
-      shipping = shipping.then(async () => {
-        await redis.set(sweepKeys.checkpoint(data.sweep, data.index), packDir(runFolder, paths));
-        await progress(message.record.epoch, message.record.loss);
-        child.send({ type: 'saved' } satisfies ParentMessage);
-      });
-      shipping.catch((error: Error) => stderr.write(`worker ${name}: ${label}: could not save epoch ${message.record.epoch}: ${error.message}\n`));
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.on('exit', (code, signal) => resolve({ code, signal }));
-      child.on('error', () => resolve({ code: null, signal: null }));
-    });
-    child.send({ type: 'start', args: args.slice(1) } satisfies ParentMessage);
-    const { code, signal } = await exited;
-    closeSync(fd);
-    children.delete(child);
-    await shipping.catch(() => undefined);
-    const seconds = (performance.now() - started) / 1000;
+      runFolder,
+      paths,
+      logFd,
+      store: async (packed) => void (await redis.set(checkpointKey, packed)),
+      progress: (record) => progress(record.epoch, record.loss),
+      started: (child) => {
+        spawned = at();
+        trialChild = child;
+        children.add(child);
+        say(`${label}: trial process ${child.pid}`);
+      },
+      at,
+    }).finally(() => closeSync(logFd));
+    const exited = at();
+    if (trialChild) children.delete(trialChild);
+    const { code, signal, seconds } = trial;
 
+    if (trial.storeFailure) {
+      // Not the trial's fault: BullMQ retries it (from its last stored epoch).
+      say(`${label}: ${trial.storeFailure}`);
+      throw new Error(trial.storeFailure);
+    }
     if (!run.isComplete() && (stopping || code === EXIT_INTERRUPTED)) {
       // Handed back: the last finished epoch is on the queue; another worker (or this one, later) continues.
       say(`${label}: handed back to the queue`);
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
-    await redis.set(sweepKeys.result(data.sweep, data.index), packDir(runFolder, paths));
+    await redis.set(sweepKeys.result(data.sweep, data.index), encodeRun(trial.reader.read()));
+    const stored = at();
     if (run.isComplete()) {
-      await redis.del(sweepKeys.checkpoint(data.sweep, data.index));
+      await redis.del(checkpointKey);
       say(`${label}: done in ${seconds.toFixed(1)} s`);
-      return { worker: name, seconds };
+      return { worker: name, seconds, timeline: { picked, ready, spawned, epochs: trial.epochs, exited, stored } };
     }
-    const message = failureMessage(log, code, signal);
+    const message = failureMessage(log, code, signal) + (capped.length > 0 ? `; ${cappedNote}` : '');
     say(`${label}: FAILED: ${message}`);
     // A trial that fails for a reason of its own fails the same way anywhere: no retry.
     throw new UnrecoverableError(toPlaceholders(message, paths));

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { compile, LIMIT_NAMES, valueToText, type CheckOptions, type GraphIR, type JsonValue, type Limits } from '@regnet/compiler';
+import { compile, limitsToEnv, valueToText, type CheckOptions, type GraphIR, type JsonValue } from '@regnet/compiler';
 import { diagnosticPrinting, printDiagnostics } from './print-diagnostics.js';
 import { readSpec } from './read-spec.js';
 import { UsageError, writing } from './errors.js';
@@ -75,8 +75,7 @@ export function trialArgs(file: string, trial: Trial, dir: string, options: Swee
 function safetyEnv(safety: SweepOptions['safety']): Record<string, string> {
   const env: Record<string, string> = {};
   if (safety?.dataRoots?.length) env.REGNET_DATA_ROOT = safety.dataRoots.join(delimiter);
-  for (const [key, value] of Object.entries(safety?.limits ?? {}) as [keyof Limits, number][]) env[LIMIT_NAMES[key].env] = String(value);
-  return env;
+  return { ...env, ...limitsToEnv(safety?.limits ?? {}) };
 }
 
 function lastLines(path: string, n: number): string {
