@@ -11,7 +11,8 @@ import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileS
 import { join } from 'node:path';
 import type { RunSummary } from '../src/run/run-dir.js';
 import { parseQueueUrl, redact } from '../src/queue/connection.js';
-import { versionMismatch } from '../src/queue/jobs.js';
+import { trialLimits, versionMismatch } from '../src/queue/jobs.js';
+import { DEFAULT_LIMITS } from '@regnet/compiler';
 import { reattachCommand } from '../src/queue/submit.js';
 import { regnetc, tempDir, writeSpec } from './run-helpers.js';
 import { Queue } from 'bullmq';
@@ -98,6 +99,14 @@ test('queue URLs: passwords are redacted, rediss:// means TLS, other versions ar
     reattachCommand(options, '/tmp/out dir', parseQueueUrl(options.queue)),
     `regnetc sweep 'my runs/it'\\''s.regnet' --out '/tmp/out dir' --queue '<the same URL, with its password>' --backend wasm --epochs 3 --set act=relu --set 'src="a b.csv"' --set 'opt=adam(lr: 0.1)'`,
   );
+  assert.match(
+    reattachCommand({ file: 's.regnet', backend: 'auto', safety: { dataRoots: [], limits: { params: 100, memory: 2e9 } } }, 'out', parseQueueUrl('redis://h:1')),
+    / --limit params=100 --limit memory=2000000000$/,
+    'the limits are part of the sweep',
+  );
+  // A sweep lowers a worker's limits, never raises them.
+  assert.deepEqual(trialLimits({ params: 100, memory: 1e12 }, { memory: 1e9 }), { limits: { ...DEFAULT_LIMITS, params: 100, memory: 1e9 }, capped: ['memory'] });
+  assert.deepEqual(trialLimits(undefined, {}), { limits: DEFAULT_LIMITS, capped: [] });
   assert.equal(versionMismatch('0.1.0', '0.1.0'), null);
   assert.equal(versionMismatch('0.2.0', '0.1.0'), 'this worker runs RegNet 0.1.0 but the sweep was submitted with RegNet 0.2.0: run workers and the submitter on the same version');
 });
@@ -172,6 +181,39 @@ test('a 2x2 sweep through the queue on two workers equals the local sweep; the d
     const after = start(['queue', 'status']);
     await after.exited;
     assert.match(after.stdout, /no sweeps/);
+  });
+});
+
+/** The `error ...` line of a trial's train.log. */
+function errorLine(runDir: string): string | undefined {
+  return readFileSync(join(runDir, 'train.log'), 'utf8').split('\n').find((line) => / error RN\d+:/.test(line));
+}
+
+test("the submitter's --limit reaches the workers' trials (a trial fails as it does locally); a worker's own REGNET_MAX_* caps what a sweep may raise", { timeout: 180_000 }, async (t) => {
+  await withRedis(t, {}, async ({ dir, start }) => {
+    writeFileSync(join(dir, 'points.csv'), pointsCsv(40));
+    // width 4: 22 parameters; width 64: 322.
+    const spec = writeSpec(dir, 'limits.regnet', CSV_SWEEP.replace('epochs: 2', 'epochs: 1').replace('lr: [0.01, 0.1]', 'lr: [0.01]').replace('width: [4, 8]', 'width: [4, 64]'));
+    const local = regnetc(['sweep', spec, '--out', join(dir, 'local'), '--workers', '2', '--backend', 'cpu', '--limit', 'params=100']);
+    assert.equal(local.code, 1, local.stderr);
+    const expected = errorLine(join(dir, 'local', 'width=64,lr=0.01,rep0'));
+    assert.match(expected ?? '', /limits\.regnet:\d+:\d+: error RN308: this model has 322 parameters, more than the limit of 100: /);
+
+    start(['worker', '--name', 'capped'], { REGNET_MAX_PARAMS: '300' });
+    const lowered = start(['sweep', spec, '--out', join(dir, 'lowered'), '--backend', 'cpu', '--queue', '--limit', 'params=100']);
+    assert.equal(await lowered.exited, 1, lowered.output);
+    assert.equal(errorLine(join(dir, 'lowered', 'width=64,lr=0.01,rep0')), expected, 'the same message as the local trial');
+    assert.match(readFileSync(join(dir, 'lowered', 'results.md'), 'utf8'), /- `width=64,lr=0\.01,rep0`: .*error RN308: this model has 322 parameters, more than the limit of 100: .*\(exit code 1\)/);
+    assert.match(lowered.stdout, /\[\d\/2\] width=4,lr=0\.01,rep0: done in /);
+
+    // Above the worker's own limit, the worker's wins, and the failure says why.
+    const raised = start(['sweep', spec, '--out', join(dir, 'raised'), '--backend', 'cpu', '--queue', '--limit', 'params=1000']);
+    assert.equal(await raised.exited, 1, raised.output);
+    assert.match(errorLine(join(dir, 'raised', 'width=64,lr=0.01,rep0')) ?? '', /error RN308: this model has 322 parameters, more than the limit of 300: /);
+    assert.match(
+      readFileSync(join(dir, 'raised', 'results.md'), 'utf8'),
+      /- `width=64,lr=0\.01,rep0`: .*more than the limit of 300: .*\(exit code 1\); the sweep asked for --limit params=1000 but this worker allows at most 300 \(its REGNET_MAX_PARAMS\)/,
+    );
   });
 });
 
