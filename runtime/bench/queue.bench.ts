@@ -1,54 +1,149 @@
-// Sweeps through the queue vs the local pool, side by side on this machine:
-//   - the same 8-trial sweep (4 widths × 2 repeats, 2,000-row csv, 3 epochs, cpu) with
-//     `regnetc sweep --workers 2` and with `regnetc sweep --queue` on 2 `regnetc worker`s
-//     (started beforehand, as they would be), alternating in ROUNDS rounds so a change of
-//     machine load hits both alike; the ratio is per round, the table shows medians;
-//   - the queue's overhead per trial, from BullMQ's job timestamps: the time a worker holds a
-//     trial (processedOn..finishedOn) minus the trial process's own wall time (bundle, checkpoint
-//     after each epoch, result upload), plus the median gap between a worker finishing one trial
-//     and starting the next (pickup);
-//   - the mean training time of a trial (summary.json wall_seconds) each way: on a shared machine
-//     with the kernel's autogroup scheduling, a worker's trial process (its own session, see
-//     worker.ts) gets a CPU share of its own, while a local sweep's trials share their sweep's,
-//     which alone moves the wall times far more than the queue's overhead does;
-//   - the time from `kill -9` of a worker (its process group) mid-trial to that trial
-//     running on the other worker (its job active there, resuming from the checkpoint).
+// Sweeps through the queue vs the local pool, side by side on this machine, for two sweeps
+// of 8 trials each:
+//   - short: ~1 s of training per trial (4 widths × 2 repeats, 2,000-row csv, 3 epochs, cpu),
+//     where the fixed costs per trial and per sweep weigh most;
+//   - realistic: 5-10 s of training per trial (an MNIST MLP 784-256-256-10 with dropout,
+//     4,000 digits, 6 epochs, 4 dropout rates × 2 repeats, default backend), with a
+//     checkpoint of a few MB after every epoch.
+// Each sweep runs with `regnetc sweep --workers 2` and with `regnetc sweep --queue` on 2
+// `regnetc worker`s (started beforehand, as they would be), in rounds whose order alternates
+// (local first, then queue first) so a change of machine load hits both alike; the ratio is
+// taken per round, the table shows medians. The workers get REGNET_THREADS=1: on these 2 cores
+// each stands for a one-core machine, as each of the local pool's 2 trials gets 1 thread.
+// From every queued trial's timeline (the job's return value, see queue/jobs.ts):
+//   - the worker's time around the trial's process: before it starts (bundle, checkpoint,
+//     checks, spawn), after it exits (result stored, job completed), and the pickup gap
+//     between one trial and the next on a worker;
+//   - per epoch, how long the trial waited for the worker to read its files, and how long
+//     storing the checkpoint took (overlapped with the next epoch's training);
+//   - the submitter's lead (start to the first trial running) and tail (last trial done to exit).
+// Also the mean training time of a trial each way (summary.json wall_seconds): on a shared
+// machine with the kernel's autogroup scheduling a worker's trial process (its own session, see
+// trial-process.ts) gets a CPU share of its own, a local sweep's trials share their sweep's,
+// which can move the wall times more than the queue's overhead does: compare at a low load.
+// Finally the time from `kill -9` of a worker mid-trial to that trial running on the other.
 // Redis runs on loopback with persistence off. Writes bench/results/queue.json.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { REGNETC, tempDir, writeSpec } from '../test/run-helpers.js';
 import { Queue } from 'bullmq';
+import { REGNETC, tempDir, writeSpec } from '../test/run-helpers.js';
 import { Cli, RedisServer, freePort, pointsCsv, redisMissing } from '../test/queue-helpers.js';
-import type { TrialReturn } from '../src/queue/jobs.js';
+import type { TrialJobData, TrialReturn } from '../src/queue/jobs.js';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-const ROUNDS = process.argv.includes('--quick') ? 1 : 3;
+const QUICK = process.argv.includes('--quick');
 
 function median(values: number[]): number {
+  if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function spec(dir: string, name: string, sweep: string, epochs: number): string {
-  writeFileSync(join(dir, 'points.csv'), pointsCsv(2000));
-  return writeSpec(
-    dir,
-    name,
-    `let width = 16\nmodel {\n  dense(width, activation: relu)\n  dense(width, activation: relu)\n  dense(2)\n}\n` +
-      `data { source: csv("points.csv", label: "label") validation: 0.25 }\ntrain { epochs: ${epochs} batch_size: 16 seed: 3 }\nsweep { ${sweep} }\n`,
-  );
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+interface SweepCase {
+  key: string;
+  description: string;
+  rounds: number;
+  backend?: string;
+  write(dir: string): string;
 }
 
-function timed(args: string[], env: NodeJS.ProcessEnv = {}): number {
-  const started = performance.now();
-  const r = spawnSync(process.execPath, [REGNETC, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  if (r.status !== 0) throw new Error(`regnetc ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return (performance.now() - started) / 1000;
+const CASES: SweepCase[] = [
+  {
+    key: 'short',
+    description: '8 trials of ~1 s of training (width: 4 values × 2 repeats, csv 2,000 rows, 3 epochs, cpu backend)',
+    rounds: QUICK ? 1 : 3,
+    backend: 'cpu',
+    write: (dir) => {
+      writeFileSync(join(dir, 'points.csv'), pointsCsv(2000));
+      return writeSpec(
+        dir,
+        'short.regnet',
+        'let width = 16\nmodel {\n  dense(width, activation: relu)\n  dense(width, activation: relu)\n  dense(2)\n}\n' +
+          'data { source: csv("points.csv", label: "label") validation: 0.25 }\ntrain { epochs: 3 batch_size: 16 seed: 3 }\nsweep { width: [8, 16, 32, 64]\n  repeats: 2 }\n',
+      );
+    },
+  },
+  {
+    key: 'realistic',
+    description: '8 trials of 5-10 s of training (MNIST MLP 784-256-256-10 with dropout, 4,000 digits, 6 epochs, adam; p: 4 values × 2 repeats; default backend)',
+    rounds: QUICK ? 1 : 2,
+    write: (dir) =>
+      writeSpec(
+        dir,
+        'realistic.regnet',
+        'let p = 0.5\nmodel {\n  flatten\n  dense(256, activation: relu)\n  dropout(p)\n  dense(256, activation: relu)\n  dropout(p)\n  dense(10)\n}\n' +
+          'data {\n  source: mnist()\n  subset: 4000\n  validation: 0.1\n}\ntrain { epochs: 6 batch_size: 64 optimizer: adam(lr: 0.001) seed: 1 }\nsweep {\n  p: [0.0, 0.2, 0.5, 0.7]\n  repeats: 2\n}\n',
+      ),
+  },
+];
+
+/** `regnetc ARGS` to its end: wall seconds and when it started (Date.now()). */
+function timed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; startedAt: number; endedAt: number }> {
+  return new Promise((resolve, reject) => {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const child = spawn(process.execPath, [REGNETC, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`regnetc ${args.join(' ')} failed:\n${output}`));
+      else resolve({ seconds: (performance.now() - started) / 1000, startedAt, endedAt: Date.now() });
+    });
+  });
+}
+
+function meanTrainingSeconds(out: string): number {
+  const runs = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.includes('rep'));
+  const total = runs.reduce((sum, run) => sum + (JSON.parse(readFileSync(join(out, run.name, 'summary.json'), 'utf8')) as { wall_seconds: number }).wall_seconds, 0);
+  return total / runs.length;
+}
+
+/** Where the queue's time went around its trials, from the completed jobs' timelines. */
+interface Overheads {
+  before_process_ms: number[];
+  after_process_ms: number[];
+  pickup_ms: number[];
+  epoch_wait_ms: number[];
+  epoch_store_ms: number[];
+  epoch_waits_per_trial_ms: number[];
+  lead_ms: number[];
+  tail_ms: number[];
+}
+
+async function collectOverheads(port: number, run: { startedAt: number; endedAt: number }, into: Overheads): Promise<void> {
+  const queue = new Queue<TrialJobData, TrialReturn>('trials', { connection: { host: '127.0.0.1', port }, prefix: 'regnet' });
+  try {
+    const jobs = (await queue.getJobs(['completed'], 0, -1, true)).filter((j) => j?.returnvalue?.timeline && j.finishedOn);
+    const byWorker = new Map<string, Array<{ start: number; end: number }>>();
+    for (const job of jobs) {
+      const { timeline: t, seconds, worker } = job.returnvalue;
+      const finished = job.finishedOn! - t!.picked;
+      into.before_process_ms.push(t!.spawned);
+      into.after_process_ms.push(finished - t!.spawned - seconds * 1000);
+      for (const e of t!.epochs) {
+        into.epoch_wait_ms.push(e.waited);
+        into.epoch_store_ms.push(e.stored);
+      }
+      into.epoch_waits_per_trial_ms.push(t!.epochs.reduce((sum, e) => sum + e.waited, 0));
+      byWorker.set(worker, [...(byWorker.get(worker) ?? []), { start: t!.picked, end: job.finishedOn! }]);
+    }
+    for (const spans of byWorker.values()) {
+      spans.sort((a, b) => a.start - b.start);
+      for (let i = 1; i < spans.length; i++) into.pickup_ms.push(spans[i]!.start - spans[i - 1]!.end);
+    }
+    into.lead_ms.push(Math.min(...jobs.map((j) => j.returnvalue.timeline!.picked)) - run.startedAt);
+    into.tail_ms.push(run.endedAt - Math.max(...jobs.map((j) => j.finishedOn!)));
+  } finally {
+    await queue.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -63,52 +158,85 @@ async function main(): Promise<void> {
   const redis = new RedisServer(await freePort(), dir);
   await redis.start();
   const env = { REGNET_QUEUE: redis.url };
-  const workers = [new Cli(['worker', '--name', 'bench-a'], { env }), new Cli(['worker', '--name', 'bench-b'], { env })];
-  const rounds: Array<{ local_s: number; queue_s: number; ratio: number; local_trial_train_s: number; queue_trial_train_s: number }> = [];
-  const holdOverheadMs: number[] = [];
-  const pickupMs: number[] = [];
-  const trainSeconds = (out: string) => {
-    const runs = readdirSync(out).filter((name) => name.startsWith('width='));
-    const total = runs.reduce((sum, run) => sum + (JSON.parse(readFileSync(join(out, run, 'summary.json'), 'utf8')) as { wall_seconds: number }).wall_seconds, 0);
-    return total / runs.length;
-  };
-  const jobTimes = async () => {
-    const queue = new Queue<unknown, TrialReturn>('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'regnet' });
-    try {
-      const jobs = (await queue.getJobs(['completed'], 0, -1, true)).filter((j) => j?.finishedOn && j.processedOn);
-      for (const job of jobs) holdOverheadMs.push(job.finishedOn! - job.processedOn! - job.returnvalue.seconds * 1000);
-      const byWorker = new Map<string, Array<{ start: number; end: number }>>();
-      for (const job of jobs) byWorker.set(job.returnvalue.worker, [...(byWorker.get(job.returnvalue.worker) ?? []), { start: job.processedOn!, end: job.finishedOn! }]);
-      for (const spans of byWorker.values()) {
-        spans.sort((a, b) => a.start - b.start);
-        for (let i = 1; i < spans.length; i++) pickupMs.push(spans[i]!.start - spans[i - 1]!.end);
-      }
-    } finally {
-      await queue.close();
-    }
-  };
+  const workerEnv = { ...env, REGNET_THREADS: '1' };
+  const workers = [new Cli(['worker', '--name', 'bench-a'], { env: workerEnv }), new Cli(['worker', '--name', 'bench-b'], { env: workerEnv })];
+  const loadStart = loadavg()[0]!;
+  const results: Record<string, unknown> = {};
+  const summary: Array<[string, string]> = [];
   let handoverMs: number | undefined;
   try {
     for (const w of workers) await w.waitFor(/taking trials/);
-    const sweep = spec(dir, 'eight.regnet', 'width: [8, 16, 32, 64]\n  repeats: 2', 3);
-    for (let round = 0; round < ROUNDS; round++) {
-      // Fresh output folders, and the finished sweep cleaned from the queue: every trial runs.
-      const local = timed(['sweep', sweep, '--out', join(dir, `local-${round}`), '--workers', '2', '--backend', 'cpu']);
-      const queued = timed(['sweep', sweep, '--out', join(dir, `queue-${round}`), '--queue', '--backend', 'cpu'], env);
-      await jobTimes();
-      timed(['queue', 'clean'], env);
-      rounds.push({
-        local_s: local,
-        queue_s: queued,
-        ratio: queued / local,
-        local_trial_train_s: trainSeconds(join(dir, `local-${round}`)),
-        queue_trial_train_s: trainSeconds(join(dir, `queue-${round}`)),
-      });
-      console.log(`round ${round + 1}: local ${local.toFixed(1)} s, queue ${queued.toFixed(1)} s (${((queued / local - 1) * 100).toFixed(1)}%)`);
+    for (const c of CASES) {
+      const spec = c.write(dir);
+      const backend = c.backend ? ['--backend', c.backend] : [];
+      const rounds: Array<{ load_1m: number; local_s: number; queue_s: number; ratio: number; local_trial_train_s: number; queue_trial_train_s: number }> = [];
+      const overheads: Overheads = { before_process_ms: [], after_process_ms: [], pickup_ms: [], epoch_wait_ms: [], epoch_store_ms: [], epoch_waits_per_trial_ms: [], lead_ms: [], tail_ms: [] };
+      for (let round = 0; round < c.rounds; round++) {
+        const load = loadavg()[0]!;
+        const localOut = join(dir, `${c.key}-local-${round}`);
+        const queueOut = join(dir, `${c.key}-queue-${round}`);
+        const runLocal = () => timed(['sweep', spec, '--out', localOut, '--workers', '2', ...backend]);
+        const runQueue = async () => {
+          const run = await timed(['sweep', spec, '--out', queueOut, '--queue', ...backend], env);
+          await collectOverheads(redis.port, run, overheads);
+          await timed(['queue', 'clean'], env); // the next round runs every trial again
+          return run;
+        };
+        let local: number;
+        let queued: number;
+        if (round % 2 === 0) {
+          local = (await runLocal()).seconds;
+          queued = (await runQueue()).seconds;
+        } else {
+          queued = (await runQueue()).seconds;
+          local = (await runLocal()).seconds;
+        }
+        rounds.push({
+          load_1m: round1(load),
+          local_s: local,
+          queue_s: queued,
+          ratio: queued / local,
+          local_trial_train_s: meanTrainingSeconds(localOut),
+          queue_trial_train_s: meanTrainingSeconds(queueOut),
+        });
+        console.log(`${c.key} round ${round + 1} (load ${load.toFixed(1)}): local ${local.toFixed(2)} s, queue ${queued.toFixed(2)} s (${((queued / local - 1) * 100).toFixed(1)}%)`);
+      }
+      const m = (values: number[]) => round1(median(values));
+      const perTrial = m(overheads.before_process_ms) + m(overheads.after_process_ms) + m(overheads.pickup_ms) + m(overheads.epoch_waits_per_trial_ms);
+      const ratio = median(rounds.map((r) => r.ratio));
+      results[c.key] = {
+        sweep: c.description,
+        rounds,
+        median_local_s: median(rounds.map((r) => r.local_s)),
+        median_queue_s: median(rounds.map((r) => r.queue_s)),
+        median_ratio_queue_over_local: ratio,
+        goal: 'queue within 5% of local (ratio <= 1.05)',
+        goal_met: ratio <= 1.05,
+        mean_trial_training_s: { local: median(rounds.map((r) => r.local_trial_train_s)), queue: median(rounds.map((r) => r.queue_trial_train_s)) },
+        overhead_per_trial_ms: round1(perTrial),
+        overhead_parts_ms: {
+          before_trial_process: m(overheads.before_process_ms),
+          after_trial_process: m(overheads.after_process_ms),
+          pickup_between_trials: m(overheads.pickup_ms),
+          trial_waiting_for_its_checkpoints_to_be_read: m(overheads.epoch_waits_per_trial_ms),
+        },
+        per_epoch_ms: { trial_waits_for_read: m(overheads.epoch_wait_ms), checkpoint_stored_after: m(overheads.epoch_store_ms) },
+        per_sweep_ms: { submitter_start_to_first_trial: m(overheads.lead_ms), last_trial_to_submitter_exit: m(overheads.tail_ms) },
+      };
+      summary.push([`${c.key}: local pool / queue, 2 workers (median s)`, `${median(rounds.map((r) => r.local_s)).toFixed(2)} / ${median(rounds.map((r) => r.queue_s)).toFixed(2)}`]);
+      summary.push([`${c.key}: queue / local (median of ${c.rounds} rounds; goal <= 1.05)`, `${ratio.toFixed(3)} (${((ratio - 1) * 100).toFixed(1)}%)`]);
+      summary.push([`${c.key}: queue overhead per trial (ms)`, `${perTrial.toFixed(0)} (before ${m(overheads.before_process_ms)} + after ${m(overheads.after_process_ms)} + pickup ${m(overheads.pickup_ms)} + epoch waits ${m(overheads.epoch_waits_per_trial_ms)})`]);
+      summary.push([`${c.key}: submitter start -> first trial / last trial -> exit (ms)`, `${m(overheads.lead_ms)} / ${m(overheads.tail_ms)}`]);
     }
 
     // kill -9 of the worker running a trial: how long until the other worker runs it.
-    const slow = spec(dir, 'one.regnet', 'width: [48]', 8);
+    writeFileSync(join(dir, 'points.csv'), pointsCsv(2000));
+    const slow = writeSpec(
+      dir,
+      'one.regnet',
+      'let width = 48\nmodel {\n  dense(width, activation: relu)\n  dense(width, activation: relu)\n  dense(2)\n}\n' +
+        'data { source: csv("points.csv", label: "label") validation: 0.25 }\ntrain { epochs: 8 batch_size: 16 seed: 3 }\nsweep { width: [48] }\n',
+    );
     const submit = new Cli(['sweep', slow, '--out', join(dir, 'kill'), '--queue', '--backend', 'cpu'], { env });
     const [, , victim] = await submit.waitFor(/width=48,rep0: epoch (1|2)\/8 .* on (bench-[ab])/);
     const doomed = workers.find((w) => w.output.includes(`worker ${victim}:`))!;
@@ -122,33 +250,20 @@ async function main(): Promise<void> {
     await redis.stop();
   }
 
-  const local = median(rounds.map((r) => r.local_s));
-  const queue = median(rounds.map((r) => r.queue_s));
-  const ratio = median(rounds.map((r) => r.ratio));
   const out = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadavg_1m: loadavg()[0] },
-    sweep: '8 trials (width: 4 values × 2 repeats), csv 2,000 rows, 3 epochs, cpu backend; 2 workers each way',
-    rounds,
-    median_local_s: local,
-    median_queue_s: queue,
-    median_ratio_queue_over_local: ratio,
-    goal: 'queue within 5% of local',
-    median_trial_training_s: { local: median(rounds.map((r) => r.local_trial_train_s)), queue: median(rounds.map((r) => r.queue_trial_train_s)) },
-    overhead_per_trial_ms: median(holdOverheadMs) + median(pickupMs),
-    overhead_parts_ms: { worker_holding_beyond_trial_process: median(holdOverheadMs), pickup_between_trials: median(pickupMs) },
-    note: 'wall times on a shared 2-core machine with autogroup scheduling: a worker trial process runs in its own session and gets its own CPU share, a local sweep trial shares its sweep\'s; compare the overhead per trial, not only the walls',
+    machine: { cpus: cpus().length, loadavg_1m_start: round1(loadStart), loadavg_1m_end: round1(loadavg()[0]!) },
+    workers: '2 `regnetc worker` processes, concurrency 1, REGNET_THREADS=1 (each stands for a one-core machine); local pool: --workers 2 (1 thread per trial)',
+    ...results,
     kill9_to_running_elsewhere_ms: handoverMs,
     settings: { lockDuration_ms: 4000, stalledInterval_ms: 2000 },
+    note: 'wall times on a shared 2-core machine with autogroup scheduling: a worker trial process runs in its own session and gets its own CPU share, a local sweep trial shares its sweep\'s; trust the ratios only at a low load, and the overhead per trial always',
   };
   writeFileSync(join(RESULTS, 'queue.json'), JSON.stringify(out, null, 2) + '\n');
   const table = new Table({ head: ['', 'value'], style: { head: [], border: [] } });
-  table.push(['local pool, 2 workers (median s)', local.toFixed(2)]);
-  table.push(['queue, 2 workers (median s)', queue.toFixed(2)]);
-  table.push(['queue / local (median of rounds)', `${ratio.toFixed(3)} (${((ratio - 1) * 100).toFixed(1)}%)`]);
-  table.push(['mean training time of a trial, local / queue (s)', `${out.median_trial_training_s.local.toFixed(2)} / ${out.median_trial_training_s.queue.toFixed(2)}`]);
-  table.push(['queue overhead per trial (ms): holding + pickup', `${out.overhead_per_trial_ms.toFixed(0)} (${median(holdOverheadMs).toFixed(0)} + ${median(pickupMs).toFixed(0)})`]);
+  for (const row of summary) table.push(row);
   table.push(['kill -9 -> trial running elsewhere (ms)', handoverMs?.toFixed(0) ?? '-']);
+  table.push(['load average (1 min) at start / end', `${out.machine.loadavg_1m_start} / ${out.machine.loadavg_1m_end}`]);
   console.log(table.toString());
   console.log('wrote bench/results/queue.json');
 }
