@@ -73,3 +73,28 @@ data { source: mnist() }
   const overridden = convs.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
   assert.deepEqual(overridden, [true, false, false]);
 });
+
+test('a first conv after a parameter-free layer (avgpool) trains: its saved input outlives the forward pass', () => {
+  const source = `model m {
+  avgpool(2)
+  conv2d(4)
+  batchnorm
+  relu
+  flatten
+  dense(10)
+}
+data { source: mnist() }
+`;
+  const { ir, diagnostics } = compile(source);
+  assert.ok(ir, JSON.stringify(diagnostics));
+  const model = buildModel(tf, ir, new Random(1));
+  assert.ok(Object.prototype.hasOwnProperty.call(model.getLayer(ir.nodes.find((n) => n.op === 'conv2d')!.id), 'call'));
+  const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5);
+  const vars = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
+  for (let step = 0; step < 2; step++) {
+    const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.apply(x, { training: true }) as tfTypes.Tensor)) as tfTypes.Scalar, vars);
+    assert.ok(Number.isFinite(value.dataSync()[0]!));
+    assert.equal(Object.keys(grads).length, vars.length);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+});

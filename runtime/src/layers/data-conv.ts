@@ -38,26 +38,30 @@ export function skipInputGradient(tf: TF, layer: tfTypes.layers.Layer): void {
 
   conv.call = (inputs) => {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as Tensor4D;
-    const filterGradient = (dy: Tensor, filterShape: number[]) =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never) as Tensor;
+    // x is saved (kept for the backward pass), not captured: tfjs-layers disposes an
+    // intermediate input once the forward pass is done with it.
+    const filterGradient = (saved: Tensor[], dy: Tensor, filterShape: number[]) =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: saved[0]!, dy }, { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never) as Tensor;
     // As tfjs' getFusedBiasGradient: the sum over every axis but the channels'.
     const biasGradient = (dy: Tensor, bias: Tensor) => tf.reshape(tf.sum(dy, [0, 1, 2]), bias.shape);
     const kernel = conv.kernel.read();
     if (conv.bias) {
       const op = tf.customGrad((...args) => {
-        const [filter, bias] = args as [Tensor4D, Tensor];
+        const [filter, bias, save] = args as unknown as [Tensor4D, Tensor, (t: Tensor[]) => void];
+        save([x]);
         return {
           value: tf.fused.conv2d({ x, filter, bias, strides, pad, dataFormat: 'NHWC', dilations: [1, 1] }),
-          gradFunc: (dy: Tensor) => [filterGradient(dy, filter.shape), biasGradient(dy, bias)],
+          gradFunc: (dy: Tensor, saved: Tensor[]) => [filterGradient(saved, dy, filter.shape), biasGradient(dy, bias)],
         };
       });
       return op(kernel, conv.bias.read());
     }
     const op = tf.customGrad((...args) => {
-      const filter = args[0] as Tensor4D;
+      const [filter, save] = args as unknown as [Tensor4D, (t: Tensor[]) => void];
+      save([x]);
       return {
         value: tf.fused.conv2d({ x, filter, strides, pad, dataFormat: 'NHWC', dilations: [1, 1] }),
-        gradFunc: (dy: Tensor) => [filterGradient(dy, filter.shape)],
+        gradFunc: (dy: Tensor, saved: Tensor[]) => [filterGradient(saved, dy, filter.shape)],
       };
     });
     return op(kernel);
