@@ -104,9 +104,9 @@ export function trialLimits(asked: Partial<Limits> | undefined, own: Partial<Lim
 }
 
 /**
- * Messages between a worker and its trial process (runtime/src/cli/trial-child.ts). After
- * each epoch the trial reports `epoch`; the worker answers `read` once it holds the epoch's
- * files (the trial may then replace them) and `stored` once they are on the queue.
+ * Messages between a worker and its trial process (queue/trial-channel.ts). After each epoch
+ * the trial reports `epoch`; the worker answers `read` once it holds the epoch's files (the
+ * trial may then replace them) and `stored` once they are on the queue.
  */
 export type ChildMessage = { type: 'epoch'; record: EpochRecord };
-export type ParentMessage = { type: 'start'; args: string[] } | { type: 'read' | 'stored'; epoch: number };
+export type ParentMessage = { type: 'read' | 'stored'; epoch: number };

@@ -1,4 +1,5 @@
-// One trial's process on a worker (runtime/src/cli/trial-child.ts) and its checkpoints.
+// One trial's process on a worker and its checkpoints. The process runs the very command a
+// local sweep gives its trials, with queue/trial-channel.ts preloaded to talk to the worker.
 // After each epoch the trial reports; the worker reads the run directory at once (the
 // trial waits only for that: a few ms), answers `read`, and stores the checkpoint on the
 // queue while the trial trains the next epoch. Before reporting that next epoch the trial
@@ -6,17 +7,16 @@
 // what a `kill -9` of the worker loses is what it lost when training waited for each
 // store, without the trial waiting for Redis after every epoch.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { EpochRecord } from '../contracts.js';
 import { TRIAL_NODE_FLAGS } from '../run/sweep-run.js';
 import { RunReader, encodeRun, type PackedFile, type PathMap } from './run-pack.js';
 import type { ChildMessage, ParentMessage, TrialTimeline } from './jobs.js';
 
-/** `regnetc train` with an IPC hook; spawned by path, like a local sweep's bin/regnetc.js. */
-const TRIAL_CHILD = fileURLToPath(new URL('../cli/trial-child.js', import.meta.url));
+/** The trial's end of the protocol, preloaded into its `regnetc train` process. */
+const TRIAL_CHANNEL = new URL('./trial-channel.js', import.meta.url).href;
 
 export interface TrialProcessOptions {
-  /** `regnetc train ...` arguments (without the program). */
+  /** The local sweep's command line of the trial (trialArgs: bin/regnetc.js train ...). */
   args: string[];
   env: NodeJS.ProcessEnv;
   runFolder: string;
@@ -47,7 +47,7 @@ export interface TrialProcessEnd {
 
 export async function runTrialProcess(options: TrialProcessOptions): Promise<TrialProcessEnd> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, TRIAL_CHILD], {
+  const child = spawn(process.execPath, [...TRIAL_NODE_FLAGS, '--import', TRIAL_CHANNEL, ...options.args], {
     detached: true, // its own process group: killed as a whole when the worker exits
     stdio: ['ignore', options.logFd, options.logFd, 'ipc'],
     env: options.env,
@@ -92,7 +92,6 @@ export async function runTrialProcess(options: TrialProcessOptions): Promise<Tri
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.on('error', () => resolve({ code: null, signal: null }));
   });
-  tell({ type: 'start', args: options.args });
   const { code, signal } = await exited;
   const seconds = (performance.now() - started) / 1000;
   await shipping;

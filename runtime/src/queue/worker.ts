@@ -136,7 +136,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     let spawned = 0;
     let trialChild: ChildProcess | undefined;
     const trial = await runTrialProcess({
-      args: args.slice(1),
+      args,
       env,
       runFolder,
       paths,

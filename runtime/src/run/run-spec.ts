@@ -31,6 +31,7 @@ import { UsageError, WriteError, writing } from './errors.js';
 import { incompleteReason } from './compile-spec.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 import { catchInterrupts } from './interrupt.js';
+import { trainingHooks } from './training-hooks.js';
 import { checkRunFolder, defaultOutDir } from './out-dir.js';
 import { Progress, gapNote, resultTable } from './progress.js';
 import { describeSource } from './describe.js';
@@ -48,12 +49,6 @@ import {
 
 export { defaultOutDir } from './out-dir.js';
 
-/**
- * Called after each epoch's state is saved (metrics.jsonl, state/), before the next
- * epoch starts. A queue worker's trial child sets it to ship the checkpoint away;
- * training waits for it, so a killed worker loses at most the epoch in progress.
- */
-export const trainingHooks: { epochSaved?: (record: EpochRecord) => Promise<void> } = {};
 
 export interface TrainRunOptions {
   /** The spec; optional when resuming (the run directory has its IR). */
