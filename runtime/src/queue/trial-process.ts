@@ -38,6 +38,8 @@ export interface TrialProcessEnd {
   signal: NodeJS.Signals | null;
   /** Wall time from start to exit, as a local sweep measures its trials. */
   seconds: number;
+  /** When it exited (ms since the worker picked the trial up). */
+  exitedAt: number;
   epochs: TrialTimeline['epochs'];
   /** Why a checkpoint could not be stored (the trial was then stopped). */
   storeFailure?: string;
@@ -94,6 +96,7 @@ export async function runTrialProcess(options: TrialProcessOptions): Promise<Tri
   });
   const { code, signal } = await exited;
   const seconds = (performance.now() - started) / 1000;
+  const exitedAt = options.at();
   await shipping;
-  return { code, signal, seconds, epochs, storeFailure, reader };
+  return { code, signal, seconds, exitedAt, epochs, storeFailure, reader };
 }

@@ -151,7 +151,6 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       },
       at,
     }).finally(() => closeSync(logFd));
-    const exited = at();
     if (trialChild) children.delete(trialChild);
     const { code, signal, seconds } = trial;
 
@@ -171,7 +170,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (run.isComplete()) {
       await redis.del(checkpointKey);
       say(`${label}: done in ${seconds.toFixed(1)} s`);
-      return { worker: name, seconds, timeline: { picked, ready, spawned, epochs: trial.epochs, exited, stored } };
+      return { worker: name, seconds, timeline: { picked, ready, spawned, epochs: trial.epochs, exited: trial.exitedAt, stored } };
     }
     const message = failureMessage(log, code, signal) + (capped.length > 0 ? `; ${cappedNote}` : '');
     say(`${label}: FAILED: ${message}`);
