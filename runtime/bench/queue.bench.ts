@@ -15,10 +15,10 @@
 //     checks, spawn), after it exits (result stored, job completed), and the pickup gap
 //     between one trial and the next on a worker;
 //   - per epoch, how long the trial waited for the worker to read its files, and how long
-//     storing the checkpoint took (overlapped with the next epoch's training);
-//   - the submitter's lead (start to the first trial running) and tail (last trial done to exit).
-// Also the mean training time of a trial each way (summary.json wall_seconds): on a shared
-// machine with the kernel's autogroup scheduling a worker's trial process (its own session, see
+//     storing the checkpoint took (overlapped with the next epoch's training).
+// From the trials' summary.json, both ways: the sweep's lead (command start to the first
+// training start), its tail (last training end to the command's exit) and the mean training
+// time of a trial (wall_seconds): on a shared machine with the kernel's autogroup scheduling a worker's trial process (its own session, see
 // trial-process.ts) gets a CPU share of its own, a local sweep's trials share their sweep's,
 // which can move the wall times more than the queue's overhead does: compare at a low load.
 // Finally the time from `kill -9` of a worker mid-trial to that trial running on the other.
@@ -100,10 +100,20 @@ function timed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: 
   });
 }
 
-function meanTrainingSeconds(out: string): number {
+/**
+ * From the trials' summary.json, the same both ways: the mean training time of a trial, the
+ * sweep's lead (command start to the first trial's training start: start-up, compile, enqueue
+ * and pickup, the trial's own start-up) and tail (the last training's end to the command's exit:
+ * the trial's report, bringing it home, the sweep's report).
+ */
+function sweepTimes(out: string, run: { startedAt: number; endedAt: number }): { train_s: number; lead_ms: number; tail_ms: number } {
   const runs = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.includes('rep'));
-  const total = runs.reduce((sum, run) => sum + (JSON.parse(readFileSync(join(out, run.name, 'summary.json'), 'utf8')) as { wall_seconds: number }).wall_seconds, 0);
-  return total / runs.length;
+  const summaries = runs.map((run) => JSON.parse(readFileSync(join(out, run.name, 'summary.json'), 'utf8')) as { wall_seconds: number; started_at: string; finished_at: string });
+  return {
+    train_s: summaries.reduce((sum, s) => sum + s.wall_seconds, 0) / summaries.length,
+    lead_ms: Math.min(...summaries.map((s) => Date.parse(s.started_at))) - run.startedAt,
+    tail_ms: run.endedAt - Math.max(...summaries.map((s) => Date.parse(s.finished_at))),
+  };
 }
 
 /** Where the queue's time went around its trials, from the completed jobs' timelines. */
@@ -114,11 +124,9 @@ interface Overheads {
   epoch_wait_ms: number[];
   epoch_store_ms: number[];
   epoch_waits_per_trial_ms: number[];
-  lead_ms: number[];
-  tail_ms: number[];
 }
 
-async function collectOverheads(port: number, run: { startedAt: number; endedAt: number }, into: Overheads): Promise<void> {
+async function collectOverheads(port: number, into: Overheads): Promise<void> {
   const queue = new Queue<TrialJobData, TrialReturn>('trials', { connection: { host: '127.0.0.1', port }, prefix: 'regnet' });
   try {
     const jobs = (await queue.getJobs(['completed'], 0, -1, true)).filter((j) => j?.returnvalue?.timeline && j.finishedOn);
@@ -139,8 +147,6 @@ async function collectOverheads(port: number, run: { startedAt: number; endedAt:
       spans.sort((a, b) => a.start - b.start);
       for (let i = 1; i < spans.length; i++) into.pickup_ms.push(spans[i]!.start - spans[i - 1]!.end);
     }
-    into.lead_ms.push(Math.min(...jobs.map((j) => j.returnvalue.timeline!.picked)) - run.startedAt);
-    into.tail_ms.push(run.endedAt - Math.max(...jobs.map((j) => j.finishedOn!)));
   } finally {
     await queue.close();
   }
@@ -169,8 +175,9 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       const spec = c.write(dir);
       const backend = c.backend ? ['--backend', c.backend] : [];
-      const rounds: Array<{ load_1m: number; local_s: number; queue_s: number; ratio: number; local_trial_train_s: number; queue_trial_train_s: number }> = [];
-      const overheads: Overheads = { before_process_ms: [], after_process_ms: [], pickup_ms: [], epoch_wait_ms: [], epoch_store_ms: [], epoch_waits_per_trial_ms: [], lead_ms: [], tail_ms: [] };
+      type Times = ReturnType<typeof sweepTimes>;
+      const rounds: Array<{ load_1m: number; local_s: number; queue_s: number; ratio: number; local: Times; queue: Times }> = [];
+      const overheads: Overheads = { before_process_ms: [], after_process_ms: [], pickup_ms: [], epoch_wait_ms: [], epoch_store_ms: [], epoch_waits_per_trial_ms: [] };
       for (let round = 0; round < c.rounds; round++) {
         const load = loadavg()[0]!;
         const localOut = join(dir, `${c.key}-local-${round}`);
@@ -178,28 +185,29 @@ async function main(): Promise<void> {
         const runLocal = () => timed(['sweep', spec, '--out', localOut, '--workers', '2', ...backend]);
         const runQueue = async () => {
           const run = await timed(['sweep', spec, '--out', queueOut, '--queue', ...backend], env);
-          await collectOverheads(redis.port, run, overheads);
+          await collectOverheads(redis.port, overheads);
           await timed(['queue', 'clean'], env); // the next round runs every trial again
           return run;
         };
-        let local: number;
-        let queued: number;
+        let local: Awaited<ReturnType<typeof timed>>;
+        let queued: Awaited<ReturnType<typeof timed>>;
         if (round % 2 === 0) {
-          local = (await runLocal()).seconds;
-          queued = (await runQueue()).seconds;
+          local = await runLocal();
+          queued = await runQueue();
         } else {
-          queued = (await runQueue()).seconds;
-          local = (await runLocal()).seconds;
+          queued = await runQueue();
+          local = await runLocal();
         }
         rounds.push({
           load_1m: round1(load),
-          local_s: local,
-          queue_s: queued,
-          ratio: queued / local,
-          local_trial_train_s: meanTrainingSeconds(localOut),
-          queue_trial_train_s: meanTrainingSeconds(queueOut),
+          local_s: local.seconds,
+          queue_s: queued.seconds,
+          ratio: queued.seconds / local.seconds,
+          local: sweepTimes(localOut, local),
+          queue: sweepTimes(queueOut, queued),
         });
-        console.log(`${c.key} round ${round + 1} (load ${load.toFixed(1)}): local ${local.toFixed(2)} s, queue ${queued.toFixed(2)} s (${((queued / local - 1) * 100).toFixed(1)}%)`);
+        const r = rounds.at(-1)!;
+        console.log(`${c.key} round ${round + 1} (load ${load.toFixed(1)}): local ${r.local_s.toFixed(2)} s, queue ${r.queue_s.toFixed(2)} s (${((r.ratio - 1) * 100).toFixed(1)}%)`);
       }
       const m = (values: number[]) => round1(median(values));
       const perTrial = m(overheads.before_process_ms) + m(overheads.after_process_ms) + m(overheads.pickup_ms) + m(overheads.epoch_waits_per_trial_ms);
@@ -212,7 +220,11 @@ async function main(): Promise<void> {
         median_ratio_queue_over_local: ratio,
         goal: 'queue within 5% of local (ratio <= 1.05)',
         goal_met: ratio <= 1.05,
-        mean_trial_training_s: { local: median(rounds.map((r) => r.local_trial_train_s)), queue: median(rounds.map((r) => r.queue_trial_train_s)) },
+        mean_trial_training_s: { local: median(rounds.map((r) => r.local.train_s)), queue: median(rounds.map((r) => r.queue.train_s)) },
+        per_sweep_ms: {
+          start_to_first_training: { local: m(rounds.map((r) => r.local.lead_ms)), queue: m(rounds.map((r) => r.queue.lead_ms)) },
+          last_training_to_exit: { local: m(rounds.map((r) => r.local.tail_ms)), queue: m(rounds.map((r) => r.queue.tail_ms)) },
+        },
         overhead_per_trial_ms: round1(perTrial),
         overhead_parts_ms: {
           before_trial_process: m(overheads.before_process_ms),
@@ -221,12 +233,16 @@ async function main(): Promise<void> {
           trial_waiting_for_its_checkpoints_to_be_read: m(overheads.epoch_waits_per_trial_ms),
         },
         per_epoch_ms: { trial_waits_for_read: m(overheads.epoch_wait_ms), checkpoint_stored_after: m(overheads.epoch_store_ms) },
-        per_sweep_ms: { submitter_start_to_first_trial: m(overheads.lead_ms), last_trial_to_submitter_exit: m(overheads.tail_ms) },
       };
       summary.push([`${c.key}: local pool / queue, 2 workers (median s)`, `${median(rounds.map((r) => r.local_s)).toFixed(2)} / ${median(rounds.map((r) => r.queue_s)).toFixed(2)}`]);
       summary.push([`${c.key}: queue / local (median of ${c.rounds} rounds; goal <= 1.05)`, `${ratio.toFixed(3)} (${((ratio - 1) * 100).toFixed(1)}%)`]);
       summary.push([`${c.key}: queue overhead per trial (ms)`, `${perTrial.toFixed(0)} (before ${m(overheads.before_process_ms)} + after ${m(overheads.after_process_ms)} + pickup ${m(overheads.pickup_ms)} + epoch waits ${m(overheads.epoch_waits_per_trial_ms)})`]);
-      summary.push([`${c.key}: submitter start -> first trial / last trial -> exit (ms)`, `${m(overheads.lead_ms)} / ${m(overheads.tail_ms)}`]);
+      const lead = (side: 'local' | 'queue') => m(rounds.map((r) => r[side].lead_ms));
+      const tail = (side: 'local' | 'queue') => m(rounds.map((r) => r[side].tail_ms));
+      summary.push([`${c.key}: start -> first training, local / queue (ms)`, `${lead('local')} / ${lead('queue')}`]);
+      summary.push([`${c.key}: last training -> exit, local / queue (ms)`, `${tail('local')} / ${tail('queue')}`]);
+      summary.push([`${c.key}: mean training of a trial, local / queue (s)`, `${median(rounds.map((r) => r.local.train_s)).toFixed(2)} / ${median(rounds.map((r) => r.queue.train_s)).toFixed(2)}`]);
+      summary.push([`${c.key}: load average (1 min) per round`, rounds.map((r) => r.load_1m).join(', ')]);
     }
 
     // kill -9 of the worker running a trial: how long until the other worker runs it.
