@@ -56,12 +56,20 @@ export async function runTrialProcess(options: TrialProcessOptions): Promise<Tri
     cwd: options.runFolder,
   });
   options.started(child);
+  let storeFailure: string | undefined;
   const tell = (message: ParentMessage) => {
     if (child.connected) child.send(message);
   };
+  const stop = (why: string) => {
+    storeFailure ??= why;
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // its whole group
+    } catch {
+      // gone already
+    }
+  };
   const reader = new RunReader(options.runFolder, options.paths);
   const epochs: TrialTimeline['epochs'] = [];
-  let storeFailure: string | undefined;
   let shipping = Promise.resolve();
   child.on('message', (message: ChildMessage) => {
     if (message.type !== 'epoch' || storeFailure) return;
@@ -71,24 +79,20 @@ export async function runTrialProcess(options: TrialProcessOptions): Promise<Tri
     try {
       files = reader.read();
     } catch (error) {
-      storeFailure = `could not read epoch ${epoch}'s files: ${(error as Error).message}`;
-      child.kill('SIGKILL');
+      stop(`could not read epoch ${epoch}'s files: ${(error as Error).message}`);
       return;
     }
     tell({ type: 'read', epoch });
-    const timing = { at: received, waited: options.at() - received, stored: 0 };
+    const waited = options.at() - received;
     shipping = shipping
       .then(async () => {
         await options.store(encodeRun(files));
         tell({ type: 'stored', epoch });
-        epochs.push({ ...timing, stored: options.at() - received });
+        epochs.push({ at: received, waited, stored: options.at() - received });
         await options.progress(message.record);
       })
-      .catch((error: Error) => {
-        // The trial would wait for this epoch forever: stop it; the job is retried from the last stored epoch.
-        storeFailure ??= `could not store epoch ${epoch} on the queue: ${error.message}`;
-        child.kill('SIGKILL');
-      });
+      // The trial would wait for this epoch forever: it is stopped, and the job retried from the last stored epoch.
+      .catch((error: Error) => stop(`could not store epoch ${epoch} on the queue: ${error.message}`));
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
