@@ -41,7 +41,7 @@ export function register(program: Command): void {
       // Fail fast on a wrong URL, before loading the queue library.
       if (queue !== undefined) await (await import('../queue/connection.js')).checkQueueUrl(queue);
       const run = queue !== undefined ? (await import('../queue/submit.js')).runQueuedSweep : (await import('../run/sweep-run.js')).runSweep;
-      process.exitCode = await run({
+      const code = await run({
         queue,
         detach: flags.detach,
         file,
@@ -53,5 +53,7 @@ export function register(program: Command): void {
         overrides: flags.set,
         safety: dataSafety(flags),
       });
+      if (queue !== undefined) (await import('../queue/connection.js')).endQueueCommand(code);
+      process.exitCode = code;
     });
 }

@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .action(async (flags: WorkerOptions) => {
       await (await import('../queue/connection.js')).checkQueueUrl(flags.queue);
       const { runWorker } = await import('../queue/worker.js');
-      process.exitCode = await runWorker(flags);
+      const code = await runWorker(flags);
+      (await import('../queue/connection.js')).endQueueCommand(code);
     });
 }
