@@ -113,8 +113,9 @@ export async function runQueuedSweep(options: QueuedSweepOptions): Promise<numbe
     // Enqueue what the queue does not have; retry what failed before (as a local re-run would).
     const missing: number[] = [];
     let retried = 0;
-    for (const jobId of wanted.keys()) {
-      const job = await queue.getJob(jobId);
+    // Asked all at once: one round trip to Redis for the lot, not one per trial (it counts on a real network).
+    const known = await Promise.all([...wanted.keys()].map(async (jobId) => [jobId, await queue.getJob(jobId)] as const));
+    for (const [jobId, job] of known) {
       if (!job) missing.push(Number(jobId.slice(id.length + 1)));
       else if (await job.isFailed()) {
         await job.retry('failed');
