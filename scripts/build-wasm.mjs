@@ -19,8 +19,15 @@ for (const name of readdirSync(SOURCE).filter((f) => f.endsWith('.wat'))) {
   if (!text.includes(SHARED_IMPORT)) throw new Error(`${SOURCE}/${name}: expected the memory import ${SHARED_IMPORT}`);
   const base = name.replace(/\.wat$/, '');
   for (const [suffix, source] of [['', text], ['.unshared', text.replace(SHARED_IMPORT, UNSHARED_IMPORT)]]) {
-    const module = wabt.parseWat(name, source, FEATURES);
-    module.validate(FEATURES);
+    let module;
+    try {
+      module = wabt.parseWat(name, source, FEATURES);
+      module.validate(FEATURES);
+    } catch (error) {
+      // wabt's message names the file, line and column; its stack is minified wabt source.
+      console.error(`build-wasm: ${SOURCE}/${error.message}`);
+      process.exit(1);
+    }
     writeFileSync(join(OUT, `${base}${suffix}.wasm`), module.toBinary({}).buffer);
     module.destroy();
   }

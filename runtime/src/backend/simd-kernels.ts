@@ -16,11 +16,23 @@ interface WasmBackend {
 }
 
 export interface SimdKernels {
+  /** simd/adam.wat */
   adam(
     w: number, g: number, m0: number, v0: number, wOut: number, mOut: number, vOut: number, n: number, hasMoments: number,
     b1: number, c1: number, b2: number, c2: number, bc2: number, eps: number, step: number, decay: number,
   ): void;
+  /** simd/batchnorm.wat */
+  batchnorm_forward(
+    x: number, n: number, channels: number, gamma: number, hasGamma: number, beta: number, hasBeta: number, eps: number,
+    y: number, meanOut: number, varOut: number, invOut: number, scratch: number,
+  ): void;
+  batchnorm_backward(
+    dy: number, x: number, n: number, channels: number, mean: number, inv: number, gamma: number, hasGamma: number,
+    dx: number, dGamma: number, dBeta: number, scratch: number,
+  ): void;
 }
+
+const MODULES = ['adam', 'batchnorm'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
@@ -34,9 +46,11 @@ export function simdKernels(backend: unknown): SimdKernels | undefined {
   if (kernels === undefined) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
     try {
-      const bytes = readFileSync(`${DIR}adam${shared ? '' : '.unshared'}.wasm`);
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernels = instance.exports as unknown as SimdKernels;
+      const exports = MODULES.map((name) => {
+        const bytes = readFileSync(`${DIR}${name}${shared ? '' : '.unshared'}.wasm`);
+        return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+      });
+      kernels = Object.assign({}, ...exports) as SimdKernels;
     } catch {
       kernels = null; // not built (a source checkout before `npm run build`): the callers' fallbacks run
     }
