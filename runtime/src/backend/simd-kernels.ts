@@ -32,9 +32,14 @@ export interface SimdKernels {
   ): void;
   /** simd/maxpool.wat */
   maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
+  /** simd/patches.wat */
+  transposed_patches(
+    x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
+    kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,
+  ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'maxpool'];
+const MODULES = ['adam', 'batchnorm', 'maxpool', 'patches'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
