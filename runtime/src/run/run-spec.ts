@@ -212,15 +212,17 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
   const { ir, dir, saved } = prepared;
   let tf: TF;
   let backend: string;
+  let threads: number | undefined;
   try {
     const selected = await initBackend(options.backend);
     tf = selected.tf;
-    backend = selected.name + threadsNote(selected.threads);
+    backend = selected.name;
+    threads = selected.threads;
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new UsageError(error.message);
     throw error;
   }
-  stdout.write(`backend: ${backend}\n`);
+  stdout.write(`backend: ${backend}${threadsNote(threads)}\n`);
 
   let data: Session['data'];
   try {
