@@ -10,16 +10,35 @@ import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import ts from 'typescript';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// Lazily imported modules (`await import('../run/…')`) stay outside the bundle.
-const lazyStaysOutside = {
-  name: 'lazy-stays-outside',
+// Lazily imported modules (`await import('../run/…')`, TensorFlow.js) stay outside the
+// bundle. A function restored from a V8 code cache loses its script's dynamic-import hook
+// (Node 20: "A dynamic import callback was not specified"), so each `import(…)` becomes a
+// call of `__regnetImport`, which load-bundle.cjs gives the bundle (`module.importDynamically`,
+// an import() in an ordinary module of the same folder, so specifiers resolve alike).
+const IMPORT_CALL = /\bimport\s*\(/;
+const dynamicImportsThroughLoader = {
+  name: 'dynamic-imports-through-loader',
   setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+    b.onLoad({ filter: /\.[cm]?js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      if (!IMPORT_CALL.test(text)) return undefined;
+      const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+      const starts = [];
+      const visit = (node) => {
+        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(file));
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      let out = text;
+      for (const start of starts.sort((x, y) => y - x)) out = out.slice(0, start) + '__regnetImport' + out.slice(start + 'import'.length);
+      return { contents: out, loader: 'js' };
+    });
   },
 };
 
@@ -34,7 +53,10 @@ const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
+    b.onResolve({ filter }, (args) =>
+      // The lazy module's own require() is of the real module.
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
       loader: 'js',
       contents:
@@ -52,10 +74,15 @@ const common = {
   format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
-  plugins: [lazyStaysOutside, lazyBuiltins],
+  plugins: [dynamicImportsThroughLoader, lazyBuiltins],
   // The sources are ES modules: import.meta.url becomes the bundle's own URL.
   define: { 'import.meta.url': '__regnetModuleUrl' },
-  banner: { js: "var __regnetModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Without load-bundle.cjs (a plain require), __regnetImport is the bundle's own import().
+  banner: {
+    js:
+      "var __regnetModuleUrl = require('node:url').pathToFileURL(__filename).href;\n" +
+      'var __regnetImport = module.importDynamically ?? ((specifier) => import(specifier));',
+  },
 };
 
 const bundles = [

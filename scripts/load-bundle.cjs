@@ -12,12 +12,9 @@ const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 const { crc32 } = require('node:zlib');
 
-/** The bundle's dynamic `import()`s (the training side, loaded lazily) need Node ≥ 20.12's default-loader hook for vm scripts. */
-const DEFAULT_LOADER = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-
 /** Runs the CommonJS bundle `file` and returns its exports. */
 module.exports = function loadBundle(file) {
-  if (DEFAULT_LOADER === undefined || typeof crc32 !== 'function') return require(file);
+  if (typeof crc32 !== 'function') return require(file); // Node < 20.15
   const bytes = readFileSync(file);
   const cacheDir = join(dirname(file), '.code-cache');
   const prefix = `${basename(file)}.`;
@@ -28,8 +25,7 @@ module.exports = function loadBundle(file) {
   } catch {
     // No cache yet: this run writes it.
   }
-  quietDefaultLoaderWarning();
-  const script = new vm.Script(Module.wrap(bytes.toString('utf8')), { filename: file, cachedData, importModuleDynamically: DEFAULT_LOADER });
+  const script = new vm.Script(Module.wrap(bytes.toString('utf8')), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     // At exit the cache holds every function this run compiled, not only the top level.
     process.once('exit', () => writeCache(script, cacheDir, cacheFile, prefix));
@@ -37,6 +33,8 @@ module.exports = function loadBundle(file) {
   const bundle = new Module(file, module);
   bundle.filename = file;
   bundle.paths = Module._nodeModulePaths(dirname(file));
+  // The bundle's import()s (see scripts/bundle-bins.mjs): from this folder, as from the bundle's.
+  bundle.importDynamically = (specifier) => import(specifier);
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, dirname(file));
   bundle.loaded = true;
   return bundle.exports;
@@ -54,13 +52,4 @@ function writeCache(script, cacheDir, cacheFile, prefix) {
   } catch {
     // Read-only folder (or a race with another run's clean-up): the next run compiles again.
   }
-}
-
-/** Node 20 flags the default-loader hook as experimental on first use; the warning would land in every training command's output. */
-function quietDefaultLoaderWarning() {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = function (warning, ...rest) {
-    if (typeof warning === 'string' && warning.startsWith('vm.USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    return emitWarning.call(this, warning, ...rest);
-  };
 }
