@@ -80,7 +80,8 @@ export async function checkBackends(): Promise<Availability[]> {
       continue;
     }
     const probe = await probeBackend(installed.name as 'tensorflow' | 'wasm' | 'cpu');
-    out.push(probe.available ? { ...installed, detail: installed.detail.replace(/^installed/, 'available') } : { name: installed.name, available: false, detail: `installed but does not run: ${probe.reason}` });
+    const threads = probe.threads !== undefined ? `, ${probe.threads} thread${probe.threads === 1 ? '' : 's'}; REGNET_THREADS sets them` : '';
+    out.push(probe.available ? { ...installed, detail: installed.detail.replace(/^installed/, 'available').replace(/\)$/, `${threads})`) } : { name: installed.name, available: false, detail: `installed but does not run: ${probe.reason}` });
   }
   return out;
 }

@@ -84,7 +84,7 @@ test('doctor: versions, each backend initialized, and the tools', () => {
   const r = spawnSync(process.execPath, [BIN, 'doctor'], { encoding: 'utf8', env: { ...process.env, PATH: tools, REGNET_PYTHON: join(tools, 'python3') } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^RegNet \S+\nNode\.js v\d+\S*\nTensorFlow\.js \S+\nBackends \(--backend auto uses the first available\):\n/);
-  assert.match(r.stdout, /\n {2}wasm {8}available \(@tensorflow\/tfjs-backend-wasm \S+, WebAssembly\)\n {2}cpu {9}available \(pure JavaScript, the slowest\)\n/);
+  assert.match(r.stdout, /\n {2}wasm {8}available \(@tensorflow\/tfjs-backend-wasm \S+, WebAssembly, \d threads?; REGNET_THREADS sets them\)\n {2}cpu {9}available \(pure JavaScript, the slowest\)\n/);
   if (!tfjsNodeInstalled) assert.match(r.stdout, /\n {2}tensorflow {2}not installed: npm install @tensorflow\/tfjs-node \(downloads libtensorflow\)\n/);
   assert.ok(r.stdout.endsWith(`Optional tools:\n  python3 + torch  found: torch 2.3.1 (Python 3.11.2) via ${join(tools, 'python3')}\n  redis-server     found: Redis 7.0.15\n`), r.stdout);
 });

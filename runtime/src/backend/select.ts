@@ -119,7 +119,7 @@ async function activate(tf: TF, name: string): Promise<boolean> {
  * Whether one backend can run here, by initializing it (`regnetc doctor`); the reason when not.
  * Leaves that backend active.
  */
-export async function probeBackend(name: SelectedBackend['name']): Promise<{ available: boolean; reason?: string }> {
+export async function probeBackend(name: SelectedBackend['name']): Promise<{ available: boolean; reason?: string; threads?: number }> {
   const tf = await loadTf();
   if (name === 'tensorflow') {
     const problem = await tryTensorflow(tf);
@@ -128,7 +128,8 @@ export async function probeBackend(name: SelectedBackend['name']): Promise<{ ava
     const problem = await prepareWasm(tf);
     if (problem) return { available: false, reason: problem };
   }
-  if (await (name === 'wasm' ? activateWasm(tf) : activate(tf, name))) return { available: true };
+  if (name === 'wasm') return (await activateWasm(tf)) ? { available: true, threads: wasmThreadCount } : { available: false, reason: `tf.setBackend("wasm") fell back to '${tf.getBackend()}'` };
+  if (await activate(tf, name)) return { available: true };
   return { available: false, reason: `tf.setBackend("${name}") fell back to '${tf.getBackend()}'` };
 }
 

@@ -6,6 +6,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { GraphIR, IRNode, JsonValue } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
 import type { Random } from '../random.js';
+import { skipInputGradient } from '../layers/data-conv.js';
 import {
   BatchNorm,
   GroupNorm,
@@ -259,6 +260,8 @@ function sameShape(a: readonly (number | null)[], b: readonly number[]): boolean
  */
 export function buildModel(tf: TF, ir: GraphIR, rng: Random): tfTypes.LayersModel {
   const outputs = new Map<string, SymbolicTensor>();
+  // Whether a node's output depends on a trainable weight (else its gradient is never needed).
+  const trained = new Map<string, boolean>();
   let input: SymbolicTensor | undefined;
   for (const node of ir.nodes) {
     const seed = rng.seed();
@@ -266,6 +269,7 @@ export function buildModel(tf: TF, ir: GraphIR, rng: Random): tfTypes.LayersMode
       if (input) throw new ModelBuildError(node, 'a model has exactly one input');
       input = tf.input({ shape: ir.input.shape, dtype: ir.input.dtype, name: node.id });
       outputs.set(node.id, input);
+      trained.set(node.id, false);
       continue;
     }
     const inputs = node.inputs.map((id) => {
@@ -276,7 +280,10 @@ export function buildModel(tf: TF, ir: GraphIR, rng: Random): tfTypes.LayersMode
     if (inputs.length === 0) throw new ModelBuildError(node, 'has no inputs');
     const ctx: BuildContext = { tf, node, attrs: new Attrs(node), inputShape: inputs[0]!.shape.slice(1) as number[], seed };
     const layer = layerFor(ctx);
+    const afterWeights = node.inputs.some((id) => trained.get(id));
+    if (node.op === 'conv2d' && !afterWeights) skipInputGradient(tf, layer);
     let out = layer.apply(node.op === 'add' ? inputs : inputs[0]!) as SymbolicTensor;
+    trained.set(node.id, afterWeights || layer.trainableWeights.length > 0);
     if ((node.op === 'dense' || node.op === 'conv1d' || node.op === 'conv2d') && ctx.attrs.str('activation', 'linear') === 'leaky_relu') {
       const alpha = ctx.attrs.num('alpha', LEAKY_RELU_ALPHA);
       out = tf.layers.leakyReLU({ name: `${node.id}_leaky_relu`, alpha }).apply(out) as SymbolicTensor;

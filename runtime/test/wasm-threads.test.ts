@@ -1,0 +1,88 @@
+// The wasm backend on several threads (backend/wasm-threads.ts): the thread count it reports,
+// REGNET_THREADS, the share each trial process of a sweep gets, a process that exits by itself
+// with the pool's workers started, and training that gives the same numbers and weights, bit
+// for bit, on 1 and 2 threads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { threadsPerProcess, wasmThreads } from '../src/backend/wasm-threads.js';
+import { REGNETC, REPO, tempDir, writeSpec } from './run-helpers.js';
+
+test('REGNET_THREADS picks the thread count (1 to 4); by default one per core, at most 4', () => {
+  assert.equal(wasmThreads({ REGNET_THREADS: '1' }), 1);
+  assert.equal(wasmThreads({ REGNET_THREADS: '3' }), 3);
+  assert.equal(wasmThreads({ REGNET_THREADS: '64' }), 4);
+  assert.equal(wasmThreads({ REGNET_THREADS: 'many' }), Math.min(4, availableParallelism()));
+  assert.equal(wasmThreads({}), Math.min(4, availableParallelism()));
+});
+
+test('trial processes side by side share the cores; an explicit REGNET_THREADS wins', () => {
+  const cores = availableParallelism();
+  assert.equal(threadsPerProcess(1, {}), String(cores));
+  assert.equal(threadsPerProcess(cores, {}), '1');
+  assert.equal(threadsPerProcess(cores * 4, {}), '1');
+  assert.equal(threadsPerProcess(2, { REGNET_THREADS: '2' }), '2');
+});
+
+test('a process that started the threaded backend exits by itself, and reports its threads', () => {
+  const script = `
+    const { initBackend } = await import(${JSON.stringify(join(REPO, 'runtime/dist/src/backend/select.js'))});
+    const { name, threads, tf } = await initBackend('wasm');
+    tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync();
+    console.log(name, threads);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REGNET_THREADS: '2' } });
+  assert.equal(r.error, undefined, 'exited within 30 s');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'wasm 2');
+});
+
+const CONVNET = `
+model small_convnet {
+  conv2d(8)
+  batchnorm
+  relu
+  maxpool(2)
+  conv2d(8)
+  relu
+  flatten
+  dropout(0.2)
+  dense(10)
+}
+data {
+  source: mnist()
+  subset: 512
+  validation: 0.25
+}
+train {
+  epochs: 2
+  batch_size: 64
+  optimizer: adam(lr: 0.003)
+  seed: 5
+}
+`;
+
+test('training on 2 threads gives the numbers and weights of 1 thread, bit for bit', () => {
+  const dir = tempDir();
+  const spec = writeSpec(dir, 'convnet.regnet', CONVNET);
+  const runs = ['1', '2'].map((threads) => {
+    const out = join(dir, `threads-${threads}`);
+    const r = spawnSync(process.execPath, [REGNETC, 'train', spec, '--out', out, '--backend', 'wasm'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, NO_COLOR: '1', REGNET_THREADS: threads },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, threads === '1' ? /^backend: wasm$/m : /^backend: wasm \(2 threads\)$/m);
+    const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => ({ ...JSON.parse(line), seconds: undefined }));
+    return { metrics, weights: readFileSync(join(out, 'model', 'weights.bin')) };
+  });
+  assert.equal(runs[0]!.metrics.length, 2);
+  assert.deepEqual(runs[1]!.metrics, runs[0]!.metrics);
+  assert.ok(runs[1]!.weights.equals(runs[0]!.weights), 'weights.bin is byte-identical');
+});
