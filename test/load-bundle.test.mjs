@@ -27,7 +27,7 @@ test('the build leaves a code cache for each bin, under the flags of its shebang
  * A folder with a bundle, the loader beside it (as the build copies it) and a runner that
  * loads the bundle and prints what its export returns.
  */
-function fixture() {
+function withFixture(body) {
   const dir = mkdtempSync(join(tmpdir(), 'regnet-load-bundle-'));
   copyFileSync(LOADER, join(dir, 'load-bundle.cjs'));
   writeFileSync(join(dir, 'run.cjs'), "require('./load-bundle.cjs')(require('node:path').join(__dirname, 'bundle.cjs'))().then((v) => console.log(v));");
@@ -39,16 +39,19 @@ function fixture() {
     return r.stdout.trim();
   };
   const caches = () => (existsSync(join(dir, '.code-cache')) ? readdirSync(join(dir, '.code-cache')) : []);
-  return { dir, run, caches };
+  try {
+    body({ dir, run, caches });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-// The export runs only after the cache is taken, so the cache holds it compiled; it imports a module
-// through the loader's import hook, as the CLI's lazily loaded training side does.
+// The export runs before the process exits, so the cache written at exit holds it compiled; it
+// imports a module through the loader's hook, as the CLI imports its training side.
 const bundle = (word) => `module.exports = async () => '${word} ' + (await module.importDynamically('./lazy.mjs')).word;\n`;
 
-test('a run without a cache writes one; the next run uses it, imports included', () => {
-  const { dir, run, caches } = fixture();
-  try {
+test('a run without a cache writes one; the next run uses it, imports included', () =>
+  withFixture(({ dir, run, caches }) => {
     writeFileSync(join(dir, 'bundle.cjs'), bundle('aaa'));
     assert.equal(run(), 'aaa lazy');
     assert.equal(caches().length, 1);
@@ -56,14 +59,10 @@ test('a run without a cache writes one; the next run uses it, imports included',
     const written = statSync(cache).mtimeMs;
     assert.equal(run(), 'aaa lazy');
     assert.equal(statSync(cache).mtimeMs, written, 'a cache V8 accepts is not written again');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a rebuilt bundle of the same length never runs from the old cache, which is removed', () => {
-  const { dir, run, caches } = fixture();
-  try {
+test('a rebuilt bundle of the same length never runs from the old cache, which is removed', () =>
+  withFixture(({ dir, run, caches }) => {
     writeFileSync(join(dir, 'bundle.cjs'), bundle('aaa'));
     assert.equal(run(), 'aaa lazy');
     const [old] = caches();
@@ -73,34 +72,23 @@ test('a rebuilt bundle of the same length never runs from the old cache, which i
     assert.equal(caches().length, 1);
     assert.notEqual(caches()[0], old);
     assert.equal(run(), 'bbb lazy');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a folder where the cache cannot be written runs uncached, silently', () => {
-  const { dir, run } = fixture();
-  try {
+test('a folder where the cache cannot be written runs uncached, silently', () =>
+  withFixture(({ dir, run }) => {
     writeFileSync(join(dir, 'bundle.cjs'), bundle('aaa'));
     writeFileSync(join(dir, '.code-cache'), 'not a folder'); // mkdir and writes fail as on a read-only install
     assert.equal(run(), 'aaa lazy');
     assert.equal(run(), 'aaa lazy');
     assert.equal(readFileSync(join(dir, '.code-cache'), 'utf8'), 'not a folder');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a corrupt cache is rejected, and written anew', () => {
-  const { dir, run, caches } = fixture();
-  try {
+test('a corrupt cache is rejected, and written anew', () =>
+  withFixture(({ dir, run, caches }) => {
     writeFileSync(join(dir, 'bundle.cjs'), bundle('aaa'));
     assert.equal(run(), 'aaa lazy');
     // A truncated or corrupt cache file: V8 rejects it, the run compiles and writes it anew.
     writeFileSync(join(dir, '.code-cache', caches()[0]), 'garbage');
     assert.equal(run(), 'aaa lazy');
     assert.notEqual(readFileSync(join(dir, '.code-cache', caches()[0]), 'utf8'), 'garbage');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
