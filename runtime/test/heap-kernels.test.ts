@@ -78,6 +78,10 @@ test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => 
     ['stride 1', grad([1, 6, 6, 4], 3, 1, 'same', 9)],
     // Ties (relu zeros): the gradient goes to the first maximum in window order, as on cpu.
     ['ties', grad([2, 8, 8, 3], 2, 2, 'valid', 11, () => tf.relu(tf.round(rand([2, 8, 8, 3], 12))) as tfTypes.Tensor4D)],
+    // Channels a multiple of 4 take the SIMD kernel (simd/maxpool.wat): ties, odd sizes, −∞.
+    ['ties, 8 channels', grad([2, 8, 8, 8], 2, 2, 'valid', 13, () => tf.relu(tf.round(rand([2, 8, 8, 8], 14))) as tfTypes.Tensor4D)],
+    ['odd size, 4 channels', grad([3, 7, 5, 4], 2, 2, 'valid', 15)],
+    ['-infinity windows, 4 channels', grad([1, 4, 4, 4], 2, 2, 'valid', 17, () => tf.where(tf.greater(rand([1, 4, 4, 4], 18), 0), tf.fill([1, 4, 4, 4], -Infinity), rand([1, 4, 4, 4], 19)) as tfTypes.Tensor4D)],
   ];
   // Exact where windows do not overlap; where they do, dx sums in another order than cpu's.
   for (const [name, make] of cases) {

@@ -30,9 +30,11 @@ export interface SimdKernels {
     dy: number, x: number, n: number, channels: number, mean: number, inv: number, gamma: number, hasGamma: number,
     dx: number, dGamma: number, dBeta: number, scratch: number,
   ): void;
+  /** simd/maxpool.wat */
+  maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
 }
 
-const MODULES = ['adam', 'batchnorm'];
+const MODULES = ['adam', 'batchnorm', 'maxpool'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
