@@ -4,16 +4,15 @@ import type { Range, RegnetFile } from './ast.js';
 import { printCall } from './format.js';
 import type { Shape } from './ir.js';
 import type { LayerInfo, SemanticModel } from './semantic-model.js';
+import { formatCount } from './format-count.js';
+
+export { formatCount };
 
 /** `[28, 28, 1]`. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** `100,480`. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 export interface SummaryRow {
   /** Nesting depth (layers of repeat/residual blocks are 1 deeper). */

@@ -3,9 +3,17 @@ import assert from 'node:assert/strict';
 import { parse, type Call, type LetDecl, type ModelDecl, type SectionDecl } from '../src/index.js';
 import { at, show } from './helpers.js';
 import { RegnetParser } from '../src/parser/grammar.js';
+import { createLexer } from '../src/parser/tokens.js';
 
 test("the grammar passes chevrotain's validations (skipped at run time for start-up speed)", () => {
   assert.doesNotThrow(() => new RegnetParser({ validateGrammar: true }));
+});
+
+test("the token patterns pass chevrotain's validations, errors and warnings (skipped at run time too)", () => {
+  const lexer = createLexer({ validate: true }); // throws on errors
+  assert.deepEqual(lexer.lexerDefinitionErrors, []);
+  // Warnings (e.g. a pattern that may hide line breaks) are printed, not thrown; the field is untyped.
+  assert.deepEqual((lexer as unknown as { lexerDefinitionWarning: unknown[] }).lexerDefinitionWarning, []);
 });
 
 const FULL = `# every construct of docs/language.md sections 1-2

@@ -1,7 +1,8 @@
 // Start-up time, side by side in one run (rounds alternate, medians of ROUNDS):
 //   - `node -e 0`, the floor any Node CLI pays;
 //   - `regnetc check bench/mlp.regnet` through the installed bin (the esbuild bundle,
-//     scripts/bundle-bins.mjs), with the V8 flag of its shebang line; goal ≤ 2.5x node -e 0;
+//     scripts/bundle-bins.mjs, run from the V8 code cache the build left), with the V8 flag
+//     of its shebang line; goal ≤ 2.5x node -e 0;
 //   - the language server through its bin: spawn, LSP initialize, didOpen of the same spec,
 //     until its first publishDiagnostics; goal under 2x node -e 0.
 // Writes bench/results/startup.json.

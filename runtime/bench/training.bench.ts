@@ -448,6 +448,9 @@ async function main(): Promise<void> {
   const load = { start: loadavg().map((v) => round(v, 2)) as number[], end: [] as number[] };
   const torch = torchStatus();
   if (!torch.available) console.log(`note: ${torch.note}`);
+  // RegNet's wasm backend computes on this many threads (REGNET_THREADS; default: the cores).
+  const { threads: wasmThreads = 1 } = await initBackend('wasm');
+  console.log(`wasm backend: ${wasmThreads} thread(s)`);
   const dir = mkdtempSync(join(tmpdir(), 'regnet-bench-'));
   const results: Record<string, WorkloadResult> = {};
   try {
@@ -469,6 +472,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    wasm_threads: wasmThreads,
     // Other processes share the machine: a load average above the core count slows every contender.
     load_average: load,
     setup: {

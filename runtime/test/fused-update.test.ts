@@ -1,4 +1,5 @@
-// The fused Adam / AdamW update (backend/adam-kernel.ts via train/fused-update.ts) against the
+// The fused Adam / AdamW update (backend/adam-kernel.ts, on wasm its SIMD kernel, via
+// train/fused-update.ts) against the
 // per-parameter tf ops it replaces (REGNET_FUSED_UPDATE=0): bit-identical weights and moments
 // over several steps, on cpu and on wasm, with and without decoupled weight decay, across a
 // getState/setState round trip; one kernel call per step.
@@ -9,12 +10,14 @@ import type { ResolvedCall } from '@regnet/compiler';
 import { initBackend } from '../src/backend/select.js';
 import { registerCpuKernels } from '../src/backend/wasm-kernels.js';
 import { ADAM_UPDATE } from '../src/backend/adam-kernel.js';
+import { simdKernels } from '../src/backend/simd-kernels.js';
 import { createOptimizer, type OptimizedParam } from '../src/train/optimizers.js';
 
 const { tf } = await initBackend('wasm');
 registerCpuKernels(tf);
 
-const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1]];
+// The last is larger than the cpu's fused limit, and not a multiple of 4 (the SIMD kernel's tail).
+const SHAPES = [[7, 5], [5], [3, 3, 2, 4], [1], [301, 257]];
 
 /** Weights and moments after `steps` updates with seeded gradients and a changing lr. */
 function run(config: ResolvedCall, fused: boolean, steps: number): number[][] {
@@ -57,6 +60,8 @@ const CONFIGS: ResolvedCall[] = [
 test('fused Adam/AdamW is bit-identical to the tf-op update on cpu and wasm, across a resume', async () => {
   for (const backend of ['cpu', 'wasm']) {
     await tf.setBackend(backend);
+    // On wasm every tensor takes RegNet's SIMD kernel (backend/simd/adam.wat).
+    assert.equal(simdKernels(tf.backend()) !== undefined, backend === 'wasm');
     for (const config of CONFIGS) {
       const ops = run(config, false, 5);
       const fused = run(config, true, 5);

@@ -8,6 +8,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { registerCpuKernels, useWasmOverrides } from '../src/backend/wasm-kernels.js';
 import { squaredGlobalNorm } from '../src/train/clip.js';
+import { transposedPatches } from '../src/backend/heap-kernels.js';
+import { simdKernels } from '../src/backend/simd-kernels.js';
 
 const { tf } = await initBackend('wasm');
 const TOLERANCE = 1e-4;
@@ -78,6 +80,10 @@ test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => 
     ['stride 1', grad([1, 6, 6, 4], 3, 1, 'same', 9)],
     // Ties (relu zeros): the gradient goes to the first maximum in window order, as on cpu.
     ['ties', grad([2, 8, 8, 3], 2, 2, 'valid', 11, () => tf.relu(tf.round(rand([2, 8, 8, 3], 12))) as tfTypes.Tensor4D)],
+    // Channels a multiple of 4 take the SIMD kernel (simd/maxpool.wat): ties, odd sizes, −∞.
+    ['ties, 8 channels', grad([2, 8, 8, 8], 2, 2, 'valid', 13, () => tf.relu(tf.round(rand([2, 8, 8, 8], 14))) as tfTypes.Tensor4D)],
+    ['odd size, 4 channels', grad([3, 7, 5, 4], 2, 2, 'valid', 15)],
+    ['-infinity windows, 4 channels', grad([1, 4, 4, 4], 2, 2, 'valid', 17, () => tf.where(tf.greater(rand([1, 4, 4, 4], 18), 0), tf.fill([1, 4, 4, 4], -Infinity), rand([1, 4, 4, 4], 19)) as tfTypes.Tensor4D)],
   ];
   // Exact where windows do not overlap; where they do, dx sums in another order than cpu's.
   for (const [name, make] of cases) {
@@ -128,6 +134,26 @@ test('the filter gradient (im2col GEMM) matches cpu at the convnet shapes and wi
     });
     // Sums of up to 12,544 products in another order than cpu's.
     assert.ok(diff < 2e-3, `${xShape} * ${fShape} stride ${stride} ${pad}: ${diff}`);
+  }
+});
+
+test('the patch matrix from simd/patches.wat equals the JavaScript loop, bit for bit (padding, strides, dilation)', () => {
+  const backend = tf.backend();
+  assert.ok(simdKernels(backend), 'the SIMD kernels are built');
+  const geometries: [number[], Parameters<typeof transposedPatches>[2]][] = [
+    [[3, 7, 6, 1], { kh: 3, kw: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 7, outW: 6 }],
+    [[2, 9, 8, 5], { kh: 3, kw: 2, strideH: 2, strideW: 3, dilationH: 2, dilationW: 1, padTop: 1, padLeft: 0, outH: 4, outW: 3 }],
+    [[1, 5, 5, 4], { kh: 2, kw: 2, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, outH: 4, outW: 4 }],
+  ];
+  for (const [shape, g] of geometries) {
+    const x = rand(shape, 21);
+    const info = { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as tfTypes.TensorInfo;
+    const read = (out: tfTypes.TensorInfo) => Array.from(tf.engine().makeTensorFromTensorInfo(out).dataSync());
+    const wasm = read(transposedPatches(backend, info, g));
+    const js = read(transposedPatches(backend, info, g, null));
+    assert.equal(wasm.length, g.kh * g.kw * shape[3]! * shape[0]! * g.outH * g.outW);
+    assert.deepEqual(wasm, js, `${shape}`);
+    x.dispose();
   }
 });
 

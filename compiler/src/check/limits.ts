@@ -2,6 +2,8 @@
 // shared spec cannot exhaust memory or time. Each is overridable by the user (never
 // by the spec): `--limit NAME=VALUE` on the command line or the REGNET_MAX_* variable.
 
+import { formatCount as formatInteger } from '../format-count.js';
+
 export interface Limits {
   /** Trainable parameters of the model. */
   params: number;
@@ -42,7 +44,7 @@ export function raiseHint(name: keyof Limits): string {
 
 /** 1,234,567 (and 1.2e+21 for the astronomically large). */
 export function formatCount(n: number): string {
-  return n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+  return n < 1e15 ? formatInteger(Math.round(n)) : n.toPrecision(3);
 }
 
 /** A byte count for people: 256 MiB, 1.5 GiB. */

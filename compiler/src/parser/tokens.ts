@@ -79,4 +79,13 @@ export const ALL_TOKENS: TokenType[] = [
   Equals,
 ];
 
-export const regnetLexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+/**
+ * `validate`: chevrotain's checks of the token patterns (a fifth of the lexer's set-up at
+ * start-up) run in the tests (compiler/test/parser.test.ts), not in every process, as the
+ * grammar's do: the patterns do not change at run time.
+ */
+export function createLexer(options: { validate?: boolean } = {}): Lexer {
+  return new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false, skipValidations: !options.validate });
+}
+
+export const regnetLexer = createLexer();

@@ -2,7 +2,7 @@
 // repeat/residual blocks, with their output shapes), and the data/train/sweep
 // sections with their settings.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { Call, Layer, LayerInfo, Range, Setting } from '@regnet/compiler';
+import { formatCount, type Call, type Layer, type LayerInfo, type Range, type Setting } from '@regnet/compiler';
 import type { Analysis } from '../documents.js';
 import { layerInfoIndex } from '../model-index.js';
 import { lspRangeContains, toLspRange } from '../positions.js';
@@ -49,7 +49,7 @@ export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
       out.push(symbol(decl.name.name, SymbolKind.Constant, decl.range, decl.name.range, sourceText(analysis, decl.value?.range)));
     } else if (decl.kind === 'model') {
       const total = analysis.model?.totalParams;
-      const detail = total !== undefined ? `${total.toLocaleString('en-US')} params` : undefined;
+      const detail = total !== undefined ? `${formatCount(total)} params` : undefined;
       out.push(symbol(decl.name ? `model ${decl.name.name}` : 'model', SymbolKind.Class, decl.range, decl.name?.range ?? decl.keyword, detail, layerSymbols(decl.layers ?? [])));
     } else {
       out.push(symbol(decl.kind, SymbolKind.Namespace, decl.range, decl.keyword, undefined, settingSymbols(decl.settings ?? [])));

@@ -13,6 +13,7 @@
 // checked against the cpu backend in runtime/test/wasm-kernels.test.ts.
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
+import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -93,7 +94,8 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
 /**
  * MaxPoolGrad (NHWC): each window's gradient goes to the first maximum in row-major window
  * order (the cpu backend's rule), accumulated where windows overlap. 2x2 windows with stride 2
- * and no padding (the usual `maxpool(2)`) have an unrolled loop that writes every dx value once.
+ * and no padding (the usual `maxpool(2)`) have an unrolled loop that writes every dx value once
+ * (on wasm with channels a multiple of 4: simd/maxpool.wat, four channels at a time).
  */
 export function maxPoolGradKernel(tf: TF, original: KernelFunc): KernelFunc {
   return (args) => {
@@ -117,6 +119,12 @@ export function maxPoolGradKernel(tf: TF, original: KernelFunc): KernelFunc {
     const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
     const { top, left } = info.padInfo;
     if (fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0) {
+      const simd = channels % 4 === 0 ? simdKernels(args.backend) : undefined;
+      if (simd) {
+        const at = (t: TensorInfo) => heapOffset(args.backend, t);
+        simd.maxpool2x2_grad(at(input), at(dy), at(out), batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+        return out;
+      }
       // Rows and columns past the last window (odd sizes) get no gradient.
       if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) dx.fill(0);
       const row = inWidth * channels;
@@ -201,12 +209,20 @@ export interface PatchGeometry {
  * The transposed im2col matrix of an NHWC float32 input: row (i, j, c), column (b, y, x) holds
  * x[b, y·sh + i·dh - padTop, x·sw + j·dw - padLeft, c], 0 outside the image. Shape
  * [kh·kw·C, B·outH·outW]: times dy as [B·outH·outW, Cout] it is the filter gradient.
+ * `simd`: the WebAssembly kernels (simd/patches.wat), or null for the JavaScript loop (tests
+ * compare the two).
  */
-export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeometry): TensorInfo {
+export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeometry, simd: SimdKernels | null | undefined = simdKernels(backend)): TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const columns = batch * g.outH * g.outW;
   const heapBackend = heap(backend);
   const out = heapBackend.makeOutput([g.kh * g.kw * channels, columns], 'float32');
+  if (simd) {
+    // The same loops in WebAssembly (simd/patches.wat).
+    const at = (t: TensorInfo) => heapOffset(backend, t);
+    simd.transposed_patches(at(x), at(out), batch, height, width, channels, g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+    return out;
+  }
   const src = heapBackend.typedArrayFromHeap(x) as Float32Array;
   const dst = heapBackend.typedArrayFromHeap(out) as Float32Array;
   // Per window offset (i, j): one pass over the input in memory order, each pixel's channels

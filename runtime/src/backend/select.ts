@@ -128,8 +128,9 @@ export async function probeBackend(name: SelectedBackend['name']): Promise<{ ava
     const problem = await prepareWasm(tf);
     if (problem) return { available: false, reason: problem };
   }
-  if (name === 'wasm') return (await activateWasm(tf)) ? { available: true, threads: wasmThreadCount } : { available: false, reason: `tf.setBackend("wasm") fell back to '${tf.getBackend()}'` };
-  if (await activate(tf, name)) return { available: true };
+  if (name === 'wasm' ? await activateWasm(tf) : await activate(tf, name)) {
+    return name === 'wasm' ? { available: true, threads: wasmThreadCount } : { available: true };
+  }
   return { available: false, reason: `tf.setBackend("${name}") fell back to '${tf.getBackend()}'` };
 }
 

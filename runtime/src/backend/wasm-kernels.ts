@@ -20,6 +20,7 @@ import {
 import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
 import { registerLstmKernels } from './lstm-kernels.js';
 import { registerAdamKernel } from './adam-kernel.js';
+import { registerBatchNormKernels } from './batchnorm-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -451,6 +452,7 @@ export function registerWasmKernels(tf: TF): void {
   }
   registerLstmKernels(tf, BACKEND);
   registerAdamKernel(tf, BACKEND);
+  registerBatchNormKernels(tf);
   registered = true;
 }
 

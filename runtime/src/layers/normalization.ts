@@ -3,6 +3,7 @@
 // its LayerNormalization tiles every statistic to the input's full size, so RegNet has all
 // four, sharing one formula: y = (x - mean) / sqrt(var + epsilon) * gamma + beta.
 import * as tf from '@tensorflow/tfjs';
+import { BATCHNORM_BACKWARD, BATCHNORM_FORWARD, useBatchNormKernels } from '../backend/batchnorm-kernels.js';
 import { type ConfigDict, isTraining, type Kwargs, type LayerArgs, oneShape, oneTensor, type Shape, type Tensor } from './common.js';
 
 type LayerVariable = tf.LayerVariable;
@@ -94,11 +95,47 @@ export class BatchNorm extends ChannelNormalization {
     const x = oneTensor(inputs);
     return tf.tidy(() => {
       if (!isTraining(kwargs)) return this.affine(x, this.movingMean.read(), this.movingVariance.read());
+      if (useBatchNormKernels(tf, x.shape[x.rank - 1]!)) return this.trainWithKernels(x);
       const axes = [...Array(x.rank - 1).keys()];
       const { mean, variance } = tf.moments(x, axes);
       this.updateRunningStatistics(mean, variance, x.size / x.shape[x.rank - 1]!);
       return this.affine(x, mean, variance);
     });
+  }
+
+  /** Training forward and backward as one kernel each (backend/batchnorm-kernels.ts). */
+  private trainWithKernels(x: Tensor): Tensor {
+    const params = [this.gamma, this.beta].filter((p): p is LayerVariable => p !== null);
+    const op = tf.customGrad((...args) => {
+      const input = args[0] as Tensor;
+      const save = args[args.length - 1] as unknown as (tensors: Tensor[]) => void;
+      const weights = args.slice(1, 1 + params.length) as Tensor[];
+      const gamma = this.gamma ? weights[0] : undefined;
+      const beta = this.beta ? weights[weights.length - 1] : undefined;
+      const [y, mean, variance, invStd] = tf.engine().runKernel(
+        BATCHNORM_FORWARD,
+        { x: input, ...(gamma ? { gamma } : {}), ...(beta ? { beta } : {}) },
+        { epsilon: this.epsilon },
+      ) as Tensor[];
+      // Once per forward pass, as the op path does.
+      this.updateRunningStatistics(mean!, variance!, input.size / input.shape[input.rank - 1]!);
+      save([input, mean!, invStd!, ...(gamma ? [gamma] : [])]);
+      return {
+        value: y!,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [sx, sMean, sInv, sGamma] = saved;
+          const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCHNORM_BACKWARD, {
+            dy,
+            x: sx!,
+            mean: sMean!,
+            invStd: sInv!,
+            ...(sGamma ? { gamma: sGamma } : {}),
+          }) as Tensor[];
+          return [dx!, ...(this.gamma ? [dGamma!] : []), ...(this.beta ? [dBeta!] : [])];
+        },
+      };
+    });
+    return op(x, ...params.map((p) => p.read()));
   }
 
   private updateRunningStatistics(mean: Tensor, variance: Tensor, n: number): void {

@@ -2,7 +2,7 @@
 // per epoch) or a sweep directory (metric against each swept value).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { valueToText } from '@regnet/compiler';
+import { formatCount, valueToText } from '@regnet/compiler';
 import { RUN_FILES, RunDir, readJson, writeFileAtomic, type RunSummary } from '../run/run-dir.js';
 import { formatNumber, metricKeys } from '../run/progress.js';
 import { SWEEP_MANIFEST, type SweepManifest } from '../run/sweep-plan.js';
@@ -90,7 +90,7 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
       `${summary.epochs_run}/${summary.epochs_planned} epochs`,
       `<span class="${summary.stop_reason === 'completed' || summary.stop_reason === 'early_stopping' ? '' : 'warn'}">${escapeHtml(STOP_REASONS[summary.stop_reason] ?? summary.stop_reason)}${nonFinite}</span>`,
       `${seconds(summary.wall_seconds)}`,
-      `${summary.total_params.toLocaleString('en-US')} parameters`,
+      `${formatCount(summary.total_params)} parameters`,
     ]
       .filter(Boolean)
       .join(' · ');

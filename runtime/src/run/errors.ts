@@ -10,7 +10,7 @@ export class UsageError extends Error {
     this.kinds = ['UsageError'];
   }
 
-  // The bundled CLI (main.bundle.js) has its own copy of these classes, while lazily
+  // The bundled CLI (main.bundle.cjs) has its own copy of these classes, while lazily
   // imported modules (run/, queue/) throw the ones in dist/: recognise them by kind.
   static [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof Error && Array.isArray((value as UsageError).kinds) && (value as UsageError).kinds.includes(this.kind);

@@ -1,7 +1,7 @@
 // Compiler-style diagnostics for terminals: `file:line:col: error RN123: message`
 // followed by a code frame, and the JSON form of `--format json`.
 import { styleText } from 'node:util';
-import type { Diagnostic } from '@regnet/compiler';
+import { formatCount, type Diagnostic } from '@regnet/compiler';
 
 export interface FileDiagnostic extends Diagnostic {
   file: string;
@@ -75,7 +75,7 @@ export function formatDiagnostic(file: string, lines: readonly string[] | undefi
 
 /** The line after a capped list: `… and 19,900 more diagnostics in FILE (use --max-diagnostics 0 to see all)`. */
 export function omittedLine(file: string, omitted: number): string {
-  return `… and ${omitted.toLocaleString('en-US')} more diagnostic${omitted === 1 ? '' : 's'} in ${file} (use --max-diagnostics N, or 0 for all)`;
+  return `… and ${formatCount(omitted)} more diagnostic${omitted === 1 ? '' : 's'} in ${file} (use --max-diagnostics N, or 0 for all)`;
 }
 
 /** Prints a file's diagnostics (see diagnosticPrinting) in linear time: the source is split into lines once. */
@@ -109,7 +109,7 @@ export function toJson(diagnostics: FileDiagnostic[]): object[] {
 
 export function countsLine(diagnostics: Diagnostic[]): string {
   const count = (severity: Diagnostic['severity']) => diagnostics.reduce((n, d) => n + (d.severity === severity ? 1 : 0), 0);
-  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
   const notes = count('info');
   const hidden = notes > 0 && !diagnosticPrinting.verbose ? ` (${plural(notes, 'note')} not shown: --verbose shows ${notes === 1 ? 'it' : 'them'})` : '';
   return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}${hidden}`;

@@ -12,7 +12,7 @@
 // the cause, and the run stops with what it could save; none prints a stack trace. All exit 1.
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { compile, type CheckOptions, type Engine, type GraphIR, type JsonValue } from '@regnet/compiler';
+import { compile, formatCount, type CheckOptions, type Engine, type GraphIR, type JsonValue } from '@regnet/compiler';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
@@ -207,15 +207,17 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
   const { ir, dir, saved } = prepared;
   let tf: TF;
   let backend: string;
+  let threads: number | undefined;
   try {
     const selected = await initBackend(options.backend);
     tf = selected.tf;
-    backend = selected.name + threadsNote(selected.threads);
+    backend = selected.name;
+    threads = selected.threads;
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new UsageError(error.message);
     throw error;
   }
-  stdout.write(`backend: ${backend}\n`);
+  stdout.write(`backend: ${backend}${threadsNote(threads)}\n`);
 
   let data: Session['data'];
   try {
@@ -231,7 +233,7 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
   stdout.write(`data: ${describeSource(ir.data.source)}: ${describeData(data)}\n`);
 
   const model = buildModel(tf, ir, new Random(ir.train.seed));
-  stdout.write(`model: ${ir.name}, ${ir.totalParams.toLocaleString('en-US')} parameters\n`);
+  stdout.write(`model: ${ir.name}, ${formatCount(ir.totalParams)} parameters\n`);
   const epochs = ir.train.epochs;
   if (saved) {
     await restoreWeights(tf, model, dir.file(RUN_FILES.stateModel));

@@ -12,6 +12,7 @@ import type { ResolvedCall } from '@regnet/compiler';
 import type { TF } from '../contracts.js';
 import { booleanHyperparameter, numberHyperparameter } from './args.js';
 import { type AdamHyper, canFuseAdam, fusedAdamStep } from './fused-update.js';
+import { fusedAdamMaxSize } from '../backend/adam-kernel.js';
 
 type Tensor = tfTypes.Tensor;
 
@@ -154,12 +155,6 @@ function adamRule(beta1: number, beta2: number, eps: number): Rule {
   };
 }
 
-/**
- * Parameters up to this many elements take the fused update: measured on wasm, the JavaScript
- * loop costs ~11 ns an element and Adam's 14 tf ops ~15 µs of overhead each plus ~1 ns an element.
- */
-const FUSED_MAX_SIZE = 32768;
-
 class SlotOptimizer implements Optimizer {
   private slots = new Map<string, Record<string, Tensor>>();
   private steps = 0;
@@ -181,9 +176,10 @@ class SlotOptimizer implements Optimizer {
     const step = this.steps;
     const next = new Map<string, Record<string, Tensor>>();
     const present = this.params.filter((p) => grads[p.name]);
-    // Small tensors are updated by one fused kernel (fused-update.ts); large ones by tf ops,
-    // whose vectorized kernels beat the scalar JavaScript loop once the call overhead is paid.
-    const fused = this.spec.adam && canFuseAdam(tf) ? present.filter((p) => p.variable.size <= FUSED_MAX_SIZE) : [];
+    // One fused kernel updates every tensor up to fusedAdamMaxSize (all of them on wasm); larger
+    // ones (cpu) take tf ops, whose vectorized kernels then beat the scalar JavaScript loop.
+    const maxSize = this.spec.adam && canFuseAdam(tf) ? fusedAdamMaxSize(tf) : 0;
+    const fused = present.filter((p) => p.variable.size <= maxSize);
     if (fused.length > 0) {
       const slots = fusedAdamStep(
         tf,

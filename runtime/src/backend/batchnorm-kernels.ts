@@ -1,0 +1,84 @@
+// Batch normalization in training as one kernel forward and one backward (wasm: simd/batchnorm.wat),
+// instead of ~8 tf ops forward and ~20 in the gradient, each a pass over the whole activation.
+// The per-channel sums accumulate in float64, so results differ from the tf-op path in the last
+// bits; REGNET_FUSED_BATCHNORM=0 keeps the op path (layers/normalization.ts).
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { TF } from '../contracts.js';
+import { allocateFloat32 } from './tensor-memory.js';
+import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels.js';
+
+type TensorInfo = tfTypes.TensorInfo;
+type KernelFunc = tfTypes.KernelFunc;
+
+export const BATCHNORM_FORWARD = 'RegNetBatchNormForward';
+export const BATCHNORM_BACKWARD = 'RegNetBatchNormBackward';
+
+export interface BatchNormAttrs {
+  epsilon: number;
+}
+
+interface Disposing {
+  disposeData(dataId: unknown): void;
+}
+
+/** Runs `body` with a float32 scratch tensor of `size` elements, freed afterwards. */
+function withScratch<T>(backend: unknown, size: number, body: (offset: number) => T): T {
+  const [scratch] = allocateFloat32(backend, [[size]]);
+  try {
+    return body(heapOffset(backend, scratch!));
+  } finally {
+    (backend as Disposing).disposeData(scratch!.dataId);
+  }
+}
+
+const sizeOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+
+/** x [..., C] (γ, β optional) → y [..., C], mean [C], variance [C] (biased), 1/√(var + ε) [C]. */
+function forwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { x, gamma, beta } = inputs as Record<string, TensorInfo | undefined>;
+    const { epsilon } = attrs as unknown as BatchNormAttrs;
+    const C = x!.shape[x!.shape.length - 1]!;
+    const outs = allocateFloat32(backend, [x!.shape, [C], [C], [C]]);
+    const at = (t: TensorInfo | undefined) => (t ? heapOffset(backend, t) : 0);
+    withScratch(backend, 7 * C, (scratch) =>
+      simd(backend).batchnorm_forward(at(x), sizeOf(x!), C, at(gamma), gamma ? 1 : 0, at(beta), beta ? 1 : 0, epsilon, at(outs[0]), at(outs[1]), at(outs[2]), at(outs[3]), scratch),
+    );
+    return outs;
+  };
+}
+
+/** dy, x, mean, 1/√(var + ε) (and γ) → dx, dγ, dβ. */
+function backwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
+  return ({ inputs, backend }) => {
+    const { dy, x, mean, invStd, gamma } = inputs as Record<string, TensorInfo | undefined>;
+    const C = x!.shape[x!.shape.length - 1]!;
+    const outs = allocateFloat32(backend, [x!.shape, [C], [C]]);
+    const at = (t: TensorInfo | undefined) => (t ? heapOffset(backend, t) : 0);
+    withScratch(backend, 7 * C, (scratch) =>
+      simd(backend).batchnorm_backward(at(dy), at(x), sizeOf(x!), C, at(mean), at(invStd), at(gamma), gamma ? 1 : 0, at(outs[0]), at(outs[1]), at(outs[2]), scratch),
+    );
+    return outs;
+  };
+}
+
+/** Registers both kernels on the wasm backend; idempotent. */
+export function registerBatchNormKernels(tf: TF): void {
+  if (tf.getKernel(BATCHNORM_FORWARD, 'wasm') != null) return;
+  const simd = (backend: unknown) => simdKernels(backend)!;
+  tf.registerKernel({ kernelName: BATCHNORM_FORWARD, backendName: 'wasm', kernelFunc: forwardKernel(simd) });
+  tf.registerKernel({ kernelName: BATCHNORM_BACKWARD, backendName: 'wasm', kernelFunc: backwardKernel(simd) });
+}
+
+/**
+ * Whether a batchnorm over `channels` channels trains with the kernels: on wasm with RegNet's
+ * SIMD kernels built, channels a multiple of 4 (the kernel's lanes), REGNET_FUSED_BATCHNORM not 0.
+ */
+export function useBatchNormKernels(tf: TF, channels: number): boolean {
+  return (
+    process.env.REGNET_FUSED_BATCHNORM !== '0' &&
+    channels % 4 === 0 &&
+    tf.getKernel(BATCHNORM_FORWARD, tf.getBackend()) != null &&
+    simdKernels(tf.backend()) !== undefined
+  );
+}
