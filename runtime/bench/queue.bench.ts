@@ -2,7 +2,7 @@
 // of 8 trials each:
 //   - short: ~1 s of training per trial (4 widths × 2 repeats, 2,000-row csv, 3 epochs, cpu),
 //     where the fixed costs per trial and per sweep weigh most;
-//   - realistic: 5-10 s of training per trial (an MNIST MLP 784-256-256-10 with dropout,
+//   - realistic: ~4 s of training per trial on a quiet machine (an MNIST MLP 784-256-256-10 with dropout,
 //     4,000 digits, 6 epochs, 4 dropout rates × 2 repeats, default backend), with a
 //     checkpoint of a few MB after every epoch.
 // Each sweep runs with `regnetc sweep --workers 2` and with `regnetc sweep --queue` on 2
@@ -72,7 +72,7 @@ const CASES: SweepCase[] = [
   },
   {
     key: 'realistic',
-    description: '8 trials of 5-10 s of training (MNIST MLP 784-256-256-10 with dropout, 4,000 digits, 6 epochs, adam; p: 4 values × 2 repeats; default backend)',
+    description: '8 trials of ~4 s of training, ~5 s per trial process (MNIST MLP 784-256-256-10 with dropout, 4,000 digits, 6 epochs, adam; p: 4 values × 2 repeats; default backend)',
     rounds: QUICK ? 1 : 2,
     write: (dir) =>
       writeSpec(
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
     ...results,
     kill9_to_running_elsewhere_ms: handoverMs,
     settings: { lockDuration_ms: 4000, stalledInterval_ms: 2000 },
-    note: 'wall times on a shared 2-core machine with autogroup scheduling: a worker trial process runs in its own session and gets its own CPU share, a local sweep trial shares its sweep\'s; trust the ratios only at a low load, and the overhead per trial always',
+    note: 'the load averages include this benchmark\'s own 2 trial processes (about 2). Wall times on a shared 2-core machine with autogroup scheduling: a worker trial process runs in its own session and gets its own CPU share, a local sweep trial shares its sweep\'s; when other work runs, the mean training times differ and the ratios are not comparable (the overhead per trial is)',
   };
   writeFileSync(join(RESULTS, 'queue.json'), JSON.stringify(out, null, 2) + '\n');
   const table = new Table({ head: ['', 'value'], style: { head: [], border: [] } });
