@@ -49,7 +49,6 @@ import {
 
 export { defaultOutDir } from './out-dir.js';
 
-
 export interface TrainRunOptions {
   /** The spec; optional when resuming (the run directory has its IR). */
   file?: string;
