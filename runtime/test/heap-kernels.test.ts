@@ -137,6 +137,23 @@ test('the filter gradient (im2col GEMM) matches cpu at the convnet shapes and wi
   }
 });
 
+test('past a 64 MB patch matrix the filter gradient takes the convolution form, with the same values', () => {
+  // dW[i, j] = Σ x shifted by (i, j) ⊗ dy: nine products over the zero-padded input, on wasm too.
+  const [x, dy] = [rand([40, 32, 32, 48], 31), rand([40, 32, 32, 4], 32)];
+  const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 48, 4] } as never) as tfTypes.Tensor;
+  const reference = tf.tidy(() => {
+    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const dyRows = tf.reshape(dy, [-1, 4]);
+    const parts = [];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) parts.push(tf.matMul(tf.reshape(tf.slice(padded, [0, i, j, 0], [40, 32, 32, 48]), [-1, 48]), dyRows, true, false));
+    return tf.reshape(tf.stack(parts), [3, 3, 48, 4]);
+  });
+  const diff = tf.max(tf.abs(tf.sub(dw, reference))).dataSync()[0]!;
+  // Sums of 40,960 products in two orders.
+  assert.ok(diff < 2e-3, `max difference ${diff}`);
+  tf.dispose([x, dy, dw, reference]);
+});
+
 test('the patch matrix from simd/patches.wat equals the JavaScript loop, bit for bit (padding, strides, dilation)', () => {
   const backend = tf.backend();
   assert.ok(simdKernels(backend), 'the SIMD kernels are built');

@@ -163,38 +163,30 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
 
 /**
  * The wasm filter gradient as one matrix product: dW[(i,j,c), o] = Σ_{(b,y,x)} P[(i,j,c), (b,y,x)] ·
- * dy[(b,y,x), o], with P the transposed im2col matrix of x built in JavaScript
- * (heap-kernels.ts). The convolution form above is 2-5x slower on wasm: XNNPACK's indirect
- * convolution is inefficient with dy as a large (e.g. 28x28) filter, and it needs two transposes.
+ * dy[(b,y,x), o], with P the transposed im2col matrix of x (heap-kernels.ts, simd/patches.wat).
+ * Where P would pass PATCH_MATRIX_LIMIT elements (64 MB: CIFAR-size batches with 32+ channels;
+ * never the MNIST convnets, whose results stay bit for bit), the convolution form above runs
+ * instead: on both cores it is 1.5-1.7x faster there (its filter is large, but so is the
+ * product's reduction, 131,072 rows, which XNNPACK's GEMM streams without blocking), and it
+ * needs no 150 MB matrix. On one thread, and for small inputs, the product is faster.
  */
-/**
- * Patch matrices larger than PATCH_CHUNKING_FROM elements (64 MB: CIFAR-size batches; not the
- * MNIST convnets, whose results stay bit for bit) are built PATCH_CHUNK_ELEMENTS at a time.
- */
-const PATCH_CHUNKING_FROM = 1 << 24;
-const PATCH_CHUNK_ELEMENTS = 1 << 22;
+const PATCH_MATRIX_LIMIT = 1 << 24;
 
 function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
-  return ({ inputs, attrs, backend }) => {
+  const convolutionForm = conv2dBackpropFilter(tf);
+  return (args) => {
+    const { inputs, attrs, backend } = args;
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tfTypes.Conv2DBackpropFilterAttrs;
+    const dyShape = inputs.dy!.shape;
+    const [outH, outW] = dataFormat === 'NCHW' ? [dyShape[2]!, dyShape[3]!] : [dyShape[1]!, dyShape[2]!];
+    const patchElements = filterShape[0] * filterShape[1] * filterShape[2] * dyShape[0]! * outH * outW;
+    if (patchElements > PATCH_MATRIX_LIMIT) return convolutionForm(args);
     return tf.tidy(() => {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
-      // Images in chunks whose patch matrix stays small: at CIFAR sizes the whole matrix is
-      // 150 MB for a batch of 128 (peak memory), written column by column (strided).
-      const [batch, outH, outW] = dy.shape;
-      const perImage = g.kh * g.kw * x.shape[3] * outH * outW;
-      const chunk = perImage * batch <= PATCH_CHUNKING_FROM ? batch : Math.max(1, Math.floor(PATCH_CHUNK_ELEMENTS / perImage));
-      let dw: Tensor | undefined;
-      for (let b0 = 0; b0 < batch; b0 += chunk) {
-        const n = Math.min(chunk, batch - b0);
-        const xs = n === batch ? x : tf.slice(x, [b0, 0, 0, 0], [n, -1, -1, -1]);
-        const dys = n === batch ? dy : tf.slice(dy, [b0, 0, 0, 0], [n, -1, -1, -1]);
-        const patches = own(tf, transposedPatches(backend, xs, g));
-        const part = tf.matMul(patches, tf.reshape(dys, [n * outH * outW, dy.shape[3]]));
-        dw = dw ? tf.add(dw, part) : part;
-      }
-      return tf.reshape(dw!, filterShape);
+      const patches = own(tf, transposedPatches(backend, x, g));
+      const dw = tf.matMul(patches, tf.reshape(dy, [dy.shape[0] * outH * outW, dy.shape[3]]));
+      return tf.reshape(dw, filterShape);
     });
   };
 }
