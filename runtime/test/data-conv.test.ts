@@ -55,19 +55,16 @@ for (const [label, args] of [
   });
 }
 
-test('buildModel skips the input gradient of the first conv only, and not of one with a relu', () => {
-  const source = `model m {
-  conv2d(4)
-  conv2d(4)
-  conv2d(4, activation: relu)
-  flatten
-  dense(10)
-}
-data { source: mnist() }
-`;
+/** The model of an MNIST spec whose model block holds `layers` (then flatten and dense(10)), and its IR. */
+function mnistModel(layers: string[]) {
+  const source = `model m {\n${[...layers, 'flatten', 'dense(10)'].map((l) => `  ${l}`).join('\n')}\n}\ndata { source: mnist() }\n`;
   const { ir, diagnostics } = compile(source);
   assert.ok(ir, JSON.stringify(diagnostics));
-  const model = buildModel(tf, ir, new Random(1));
+  return { ir, model: buildModel(tf, ir, new Random(1)) };
+}
+
+test('buildModel skips the input gradient of the first conv only, and not of one with a relu', () => {
+  const { model } = mnistModel(['conv2d(4)', 'conv2d(4)', 'conv2d(4, activation: relu)']);
   const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D');
   assert.equal(convs.length, 3);
   const overridden = convs.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
@@ -75,19 +72,7 @@ data { source: mnist() }
 });
 
 test('a first conv after a parameter-free layer (avgpool) trains: its saved input outlives the forward pass', () => {
-  const source = `model m {
-  avgpool(2)
-  conv2d(4)
-  batchnorm
-  relu
-  flatten
-  dense(10)
-}
-data { source: mnist() }
-`;
-  const { ir, diagnostics } = compile(source);
-  assert.ok(ir, JSON.stringify(diagnostics));
-  const model = buildModel(tf, ir, new Random(1));
+  const { ir, model } = mnistModel(['avgpool(2)', 'conv2d(4)', 'batchnorm', 'relu']);
   assert.ok(Object.prototype.hasOwnProperty.call(model.getLayer(ir.nodes.find((n) => n.op === 'conv2d')!.id), 'call'));
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5);
   const vars = model.trainableWeights.map((w) => w.read() as tfTypes.Variable);
