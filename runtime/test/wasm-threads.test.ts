@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { threadsPerProcess, wasmThreads } from '../src/backend/wasm-threads.js';
+import { threadsPerProcess, threadsSettingProblem, wasmThreads } from '../src/backend/wasm-threads.js';
 import { REGNETC, REPO, tempDir, writeSpec } from './run-helpers.js';
 
 test('REGNET_THREADS picks the thread count (1 to 4); by default one per core, at most 4', () => {
@@ -18,6 +18,35 @@ test('REGNET_THREADS picks the thread count (1 to 4); by default one per core, a
   assert.equal(wasmThreads({ REGNET_THREADS: 'many' }), Math.min(4, availableParallelism()));
   assert.equal(wasmThreads({}), Math.min(4, availableParallelism()));
 });
+
+test('a mistyped REGNET_THREADS is refused with one line naming it; valid values pass', () => {
+  for (const good of [undefined, '', '1', '2', ' 3 ', '64']) assert.equal(threadsSettingProblem({ REGNET_THREADS: good }), undefined, String(good));
+  for (const bad of ['two', '0', '-1', '1.5', '2x']) {
+    assert.equal(
+      threadsSettingProblem({ REGNET_THREADS: bad }),
+      `REGNET_THREADS must be a whole number of threads, 1 or more (1: one thread; more than 4 counts as 4), not "${bad}"`,
+    );
+  }
+});
+
+for (const command of [['train'], ['sweep']]) {
+  test(`regnetc ${command[0]} stops at a mistyped REGNET_THREADS: one line, exit 1, nothing written`, () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'convnet.regnet', CONVNET);
+    const out = join(dir, 'out');
+    const r = spawnSync(process.execPath, [REGNETC, ...command, spec, '--out', out], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1', REGNET_THREADS: 'two' },
+    });
+    assert.equal(r.status, 1);
+    // (The spec's own warnings may come first.)
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.at(-1), 'regnetc: error: REGNET_THREADS must be a whole number of threads, 1 or more (1: one thread; more than 4 counts as 4), not "two"');
+    assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+    assert.equal(existsSync(join(out, 'metrics.jsonl')), false);
+  });
+}
 
 test('trial processes side by side share the cores; an explicit REGNET_THREADS wins', () => {
   const cores = availableParallelism();

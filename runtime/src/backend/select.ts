@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TF } from '../contracts.js';
 import { registerCpuKernels, registerWasmKernels } from './wasm-kernels.js';
-import { settleWasmThreads, wasmThreads, withWasmThreads } from './wasm-threads.js';
+import { settleWasmThreads, threadsSettingProblem, wasmThreads, withWasmThreads } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -125,7 +125,7 @@ export async function probeBackend(name: SelectedBackend['name']): Promise<{ ava
     const problem = await tryTensorflow(tf);
     if (problem) return { available: false, reason: problem };
   } else if (name === 'wasm') {
-    const problem = await prepareWasm(tf);
+    const problem = threadsSettingProblem() ?? (await prepareWasm(tf));
     if (problem) return { available: false, reason: problem };
   }
   if (name === 'wasm' ? await activateWasm(tf) : await activate(tf, name)) {
@@ -142,6 +142,9 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Selec
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new BackendUnavailableError(choice, `unknown backend '${choice}' (expected ${BACKEND_CHOICES.join(', ')})`);
   }
+  // A mistyped setting stops the run rather than being quietly ignored, whichever backend runs.
+  const threadsProblem = threadsSettingProblem();
+  if (threadsProblem) throw new BackendUnavailableError(choice, threadsProblem);
   const tf = await loadTf();
   if (choice === 'auto' || choice === 'tensorflow') {
     const problem = await tryTensorflow(tf);

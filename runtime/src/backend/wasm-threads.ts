@@ -12,20 +12,35 @@ const MAX_THREADS = 4;
 
 const WORKER_FILE = fileURLToPath(new URL('../../../src/backend/wasm-pthread-worker.cjs', import.meta.url));
 
+/** REGNET_THREADS as a count: a whole number from 1 (larger ones are capped at MAX_THREADS). */
+function askedThreads(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.REGNET_THREADS?.trim();
+  if (!text) return undefined;
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** Why REGNET_THREADS cannot be used (the commands stop with this line), or undefined. */
+export function threadsSettingProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const asked = askedThreads(env);
+  if (asked === undefined || !Number.isNaN(asked)) return undefined;
+  return `REGNET_THREADS must be a whole number of threads, 1 or more (1: one thread; more than ${MAX_THREADS} counts as ${MAX_THREADS}), not "${env.REGNET_THREADS}"`;
+}
+
 /**
  * Threads for the wasm backend: `REGNET_THREADS` when set (1 = the single-threaded build),
  * else one per core, at most 4. A sweep's or a queue worker's trials each get their share
- * (`threadsPerProcess`), so that processes do not fight over cores.
+ * (`threadsPerProcess`), so that processes do not fight over cores. Callers check
+ * threadsSettingProblem first.
  */
 export function wasmThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number.parseInt(env.REGNET_THREADS ?? '', 10);
-  const wanted = Number.isFinite(asked) && asked > 0 ? asked : os.availableParallelism();
+  const asked = askedThreads(env);
+  const wanted = asked !== undefined && !Number.isNaN(asked) ? asked : os.availableParallelism();
   return Math.max(1, Math.min(MAX_THREADS, wanted));
 }
 
 /** `REGNET_THREADS` for each of `processes` trial processes sharing this machine's cores. */
 export function threadsPerProcess(processes: number, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.REGNET_THREADS) return env.REGNET_THREADS;
+  if (askedThreads(env) !== undefined) return env.REGNET_THREADS!.trim();
   return String(Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, processes))));
 }
 

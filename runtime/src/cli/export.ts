@@ -34,12 +34,14 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const [{ initBackend }, { exportTorch }, { isDataError }] = await Promise.all([
+      const [{ initBackend, BackendUnavailableError }, { exportTorch }, { isDataError }] = await Promise.all([
         import('../backend/select.js'),
         import('../engines/torch/export.js'),
         import('../data/errors.js'),
       ]);
-      const { tf } = await initBackend('auto');
+      const { tf } = await initBackend('auto').catch((error: Error) => {
+        throw error instanceof BackendUnavailableError ? new UsageError(error.message) : error;
+      });
       try {
         const written = await exportTorch(tf, result.ir, flags.out);
         const splits = Object.entries(written.splits).map(([k, n]) => `${n} ${k}`).join(', ');

@@ -14,7 +14,8 @@ import type { Redis } from 'ioredis';
 import { LIMIT_NAMES, compile, limitsFromEnv, limitsToEnv, type GraphIR, type Limits } from '@regnet/compiler';
 import { RUN_FILES, RunDir } from '../run/run-dir.js';
 import { trialArgs } from '../run/sweep-run.js';
-import { threadsPerProcess } from '../backend/wasm-threads.js';
+import { threadsPerProcess, threadsSettingProblem } from '../backend/wasm-threads.js';
+import { UsageError } from '../run/errors.js';
 import { EXIT_INTERRUPTED } from '../run/exit-codes.js';
 import { PREFIX, TRIALS_QUEUE, checkQueueUrl, connect, quietErrors, sweepKeys } from './connection.js';
 import { materializeBundle, outsidePaths } from './bundle.js';
@@ -64,6 +65,9 @@ function trialIR(specPath: string, data: TrialJobData, limits: Limits): GraphIR 
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  // Its trials would each fail with it: said once, before taking any.
+  const threadsProblem = threadsSettingProblem();
+  if (threadsProblem) throw new UsageError(threadsProblem);
   const target = await checkQueueUrl(options.queue);
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const say = (text: string) => stdout.write(`worker ${name}: ${text}\n`);

@@ -3,7 +3,7 @@
 // sweep), N at a time. Trials already complete are skipped; an interrupted one is
 // resumed from its last saved epoch.
 import { spawn } from 'node:child_process';
-import { threadsPerProcess } from '../backend/wasm-threads.js';
+import { threadsPerProcess, threadsSettingProblem } from '../backend/wasm-threads.js';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
@@ -212,6 +212,9 @@ export async function finishSweep(
 export async function runSweep(options: SweepOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  // Every trial would fail with it: said once, before any starts.
+  const threadsProblem = threadsSettingProblem();
+  if (threadsProblem) throw new UsageError(threadsProblem);
   const sweep = prepareSweep(options);
   if (typeof sweep === 'number') return sweep;
   const { file, sweepDir, pending } = sweep;
