@@ -1,7 +1,8 @@
 // The wasm backend on several threads (backend/wasm-threads.ts): the thread count it reports,
 // REGNET_THREADS, the share each trial process of a sweep gets, a process that exits by itself
-// with the pool's workers started, and training that gives the same numbers and weights, bit
-// for bit, on 1 and 2 threads.
+// with the pool's workers and RegNet's helper thread started, and training that gives the same
+// numbers and weights, bit for bit, on 1 and 2 threads (XNNPACK's convolutions, and RegNet's
+// GEMM, batchnorm and Adam kernels split with the helper thread).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -78,6 +79,7 @@ model small_convnet {
   relu
   flatten
   dropout(0.2)
+  dense(32, activation: relu)
   dense(10)
 }
 data {

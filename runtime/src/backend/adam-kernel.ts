@@ -7,7 +7,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
 import { allocateFloat32, float32View } from './tensor-memory.js';
-import { heapOffset, simdKernels } from './simd-kernels.js';
+import { heapOffset, simdHelper, simdKernels } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -29,6 +29,9 @@ export interface AdamUpdateAttrs {
 }
 
 const f = Math.fround;
+
+/** Parameters this large are updated half on the helper thread (each element alike on either). */
+const SPLIT_MIN_ELEMENTS = 1 << 15;
 
 /** One parameter tensor; a plain function with no branches in the loop (~3x faster than a closure with them). */
 function adamLoop(
@@ -71,8 +74,16 @@ function adamUpdateKernel(): KernelFunc {
       for (let p = 0; p < count; p++) {
         const n = g[p]!.shape.reduce((x, y) => x * y, 1);
         const [m, v] = a.hasMoments ? [at(m0[p]!), at(v0[p]!)] : [0, 0];
-        simd.adam(at(w[p]!), at(g[p]!), m, v, at(outs[3 * p]!), at(outs[3 * p + 1]!), at(outs[3 * p + 2]!), n, a.hasMoments ? 1 : 0,
-          B1, C1, B2, C2, BC2, EPS, STEP, f(a.decayFactors[p]!));
+        const pointers = [at(w[p]!), at(g[p]!), m, v, at(outs[3 * p]!), at(outs[3 * p + 1]!), at(outs[3 * p + 2]!)];
+        // elements [start, start + length) of every array
+        const part = (start: number, length: number) => [
+          ...pointers.map((pointer) => (pointer === 0 ? 0 : pointer + 4 * start)),
+          length, a.hasMoments ? 1 : 0, B1, C1, B2, C2, BC2, EPS, STEP, f(a.decayFactors[p]!),
+        ];
+        const helper = n >= SPLIT_MIN_ELEMENTS ? simdHelper(backend) : undefined;
+        const half = (n >> 3) << 2; // whole 4-lane vectors in the first part
+        if (helper) helper.runBoth(simd, 'adam', part(0, half), part(half, n - half));
+        else simd.adam(...(part(0, n) as Parameters<typeof simd.adam>));
       }
       return outs;
     }

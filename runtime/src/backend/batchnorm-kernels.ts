@@ -5,7 +5,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
 import { allocateFloat32 } from './tensor-memory.js';
-import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels.js';
+import { heapOffset, simdHelper, simdKernels } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -33,8 +33,29 @@ function withScratch<T>(backend: unknown, size: number, body: (offset: number) =
 
 const sizeOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
 
+/** Tensors this large are normalized half the channels on the helper thread. */
+const SPLIT_MIN_ELEMENTS = 1 << 16;
+
+/** Runs a batchnorm kernel over all C channels: on two threads, half the channels each, when worth it. */
+function byChannels(
+  backend: unknown,
+  kernel: 'batchnorm_forward' | 'batchnorm_backward',
+  n: number,
+  C: number,
+  args: (channels: [number, number]) => number[],
+): void {
+  const simd = simdKernels(backend)!;
+  const helper = n >= SPLIT_MIN_ELEMENTS && C >= 8 ? simdHelper(backend) : undefined;
+  if (helper) {
+    const half = (C >> 3) << 2; // whole 4-lane vectors each
+    helper.runBoth(simd, kernel, args([0, half]), args([half, C]));
+  } else {
+    (simd[kernel] as (...a: number[]) => void)(...args([0, C]));
+  }
+}
+
 /** x [..., C] (γ, β optional) → y [..., C], mean [C], variance [C] (biased), 1/√(var + ε) [C]. */
-function forwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
+function forwardKernel(): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gamma, beta } = inputs as Record<string, TensorInfo | undefined>;
     const { epsilon } = attrs as unknown as BatchNormAttrs;
@@ -42,21 +63,25 @@ function forwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
     const outs = allocateFloat32(backend, [x!.shape, [C], [C], [C]]);
     const at = (t: TensorInfo | undefined) => (t ? heapOffset(backend, t) : 0);
     withScratch(backend, 7 * C, (scratch) =>
-      simd(backend).batchnorm_forward(at(x), sizeOf(x!), C, at(gamma), gamma ? 1 : 0, at(beta), beta ? 1 : 0, epsilon, at(outs[0]), at(outs[1]), at(outs[2]), at(outs[3]), scratch),
+      byChannels(backend, 'batchnorm_forward', sizeOf(x!), C, (channels) => [
+        at(x), sizeOf(x!), C, at(gamma), gamma ? 1 : 0, at(beta), beta ? 1 : 0, epsilon, at(outs[0]), at(outs[1]), at(outs[2]), at(outs[3]), scratch, ...channels,
+      ]),
     );
     return outs;
   };
 }
 
 /** dy, x, mean, 1/√(var + ε) (and γ) → dx, dγ, dβ. */
-function backwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
+function backwardKernel(): KernelFunc {
   return ({ inputs, backend }) => {
     const { dy, x, mean, invStd, gamma } = inputs as Record<string, TensorInfo | undefined>;
     const C = x!.shape[x!.shape.length - 1]!;
     const outs = allocateFloat32(backend, [x!.shape, [C], [C]]);
     const at = (t: TensorInfo | undefined) => (t ? heapOffset(backend, t) : 0);
     withScratch(backend, 7 * C, (scratch) =>
-      simd(backend).batchnorm_backward(at(dy), at(x), sizeOf(x!), C, at(mean), at(invStd), at(gamma), gamma ? 1 : 0, at(outs[0]), at(outs[1]), at(outs[2]), scratch),
+      byChannels(backend, 'batchnorm_backward', sizeOf(x!), C, (channels) => [
+        at(dy), at(x), sizeOf(x!), C, at(mean), at(invStd), at(gamma), gamma ? 1 : 0, at(outs[0]), at(outs[1]), at(outs[2]), scratch, ...channels,
+      ]),
     );
     return outs;
   };
@@ -65,9 +90,8 @@ function backwardKernel(simd: (backend: unknown) => SimdKernels): KernelFunc {
 /** Registers both kernels on the wasm backend; idempotent. */
 export function registerBatchNormKernels(tf: TF): void {
   if (tf.getKernel(BATCHNORM_FORWARD, 'wasm') != null) return;
-  const simd = (backend: unknown) => simdKernels(backend)!;
-  tf.registerKernel({ kernelName: BATCHNORM_FORWARD, backendName: 'wasm', kernelFunc: forwardKernel(simd) });
-  tf.registerKernel({ kernelName: BATCHNORM_BACKWARD, backendName: 'wasm', kernelFunc: backwardKernel(simd) });
+  tf.registerKernel({ kernelName: BATCHNORM_FORWARD, backendName: 'wasm', kernelFunc: forwardKernel() });
+  tf.registerKernel({ kernelName: BATCHNORM_BACKWARD, backendName: 'wasm', kernelFunc: backwardKernel() });
 }
 
 /**

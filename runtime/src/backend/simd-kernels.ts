@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { HelperThread } from './helper-thread.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 
@@ -24,14 +25,16 @@ export interface SimdKernels {
   /** simd/batchnorm.wat */
   batchnorm_forward(
     x: number, n: number, channels: number, gamma: number, hasGamma: number, beta: number, hasBeta: number, eps: number,
-    y: number, meanOut: number, varOut: number, invOut: number, scratch: number,
+    y: number, meanOut: number, varOut: number, invOut: number, scratch: number, channelBegin: number, channelEnd: number,
   ): void;
   batchnorm_backward(
     dy: number, x: number, n: number, channels: number, mean: number, inv: number, gamma: number, hasGamma: number,
-    dx: number, dGamma: number, dBeta: number, scratch: number,
+    dx: number, dGamma: number, dBeta: number, scratch: number, channelBegin: number, channelEnd: number,
   ): void;
   /** simd/maxpool.wat */
   maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
+  /** simd/gemm.wat: rows [m0, m1) of C = A·B (+ bias); A[i, k] at a + i·sai + k·sak. */
+  gemm(a: number, sai: number, sak: number, b: number, bias: number, c: number, K: number, N: number, m0: number, m1: number): void;
   /** simd/patches.wat */
   transposed_patches(
     x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
@@ -39,31 +42,56 @@ export interface SimdKernels {
   ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'maxpool', 'patches'];
+const MODULES = ['adam', 'batchnorm', 'gemm', 'maxpool', 'patches'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
+const helpers = new WeakMap<object, HelperThread>();
+
+/** The kernels instantiated on `memory` (the helper thread calls this too); throws when the binaries are missing. */
+export function instantiateKernels(memory: WebAssembly.Memory): SimdKernels {
+  const shared = memory.buffer instanceof SharedArrayBuffer;
+  const exports = MODULES.map((name) => {
+    const bytes = readFileSync(`${DIR}${name}${shared ? '' : '.unshared'}.wasm`);
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+  });
+  return Object.assign({}, ...exports) as SimdKernels;
+}
+
+function backendMemory(backend: unknown): WebAssembly.Memory | undefined {
+  const b = backend as Partial<WasmBackend>;
+  return b.dataIdMap ? (b.wasm?.wasmMemory ?? b.wasm?.asm?.memory) : undefined;
+}
 
 /** The kernels bound to `backend`'s memory; undefined on other backends or when the binaries are missing. */
 export function simdKernels(backend: unknown): SimdKernels | undefined {
-  const b = backend as Partial<WasmBackend>;
-  const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
-  if (!memory || !b.dataIdMap) return undefined;
+  const memory = backendMemory(backend);
+  if (!memory) return undefined;
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    const shared = memory.buffer instanceof SharedArrayBuffer;
     try {
-      const exports = MODULES.map((name) => {
-        const bytes = readFileSync(`${DIR}${name}${shared ? '' : '.unshared'}.wasm`);
-        return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-      });
-      kernels = Object.assign({}, ...exports) as SimdKernels;
+      kernels = instantiateKernels(memory);
     } catch {
       kernels = null; // not built (a source checkout before `npm run build`): the callers' fallbacks run
     }
     instances.set(memory, kernels);
   }
   return kernels ?? undefined;
+}
+
+/**
+ * The helper thread that runs half of a split kernel call, on the threaded build (shared memory)
+ * only; started on first use. REGNET_THREADS=1 gives the single-threaded build, so no helper.
+ */
+export function simdHelper(backend: unknown): HelperThread | undefined {
+  const memory = backendMemory(backend);
+  if (!memory || !(memory.buffer instanceof SharedArrayBuffer) || !simdKernels(backend)) return undefined;
+  let helper = helpers.get(memory);
+  if (!helper) {
+    helper = new HelperThread(memory);
+    helpers.set(memory, helper);
+  }
+  return helper;
 }
 
 /** A wasm tensor's byte offset in the heap. */

@@ -21,6 +21,7 @@ import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
 import { registerLstmKernels } from './lstm-kernels.js';
 import { registerAdamKernel } from './adam-kernel.js';
 import { registerBatchNormKernels } from './batchnorm-kernels.js';
+import { simdMatMul } from './gemm-kernel.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -45,6 +46,7 @@ export const ADDED_WASM_KERNELS = [
 // and so are Slice, Unpack and SplitV (heap-slicing.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
+  '_FusedMatMul',
   'Tile',
   'Conv2DBackpropInput',
   'Identity',
@@ -71,6 +73,11 @@ function asTensor(tf: TF, info: TensorInfo | undefined): Tensor {
 /** Takes ownership of a TensorInfo just produced by a kernel (disposed with the Tensor). */
 function own(tf: TF, info: TensorInfo): Tensor {
   return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** The matrix transpose of each of t's last-two-axes matrices. */
+function swapLastAxes(tf: TF, t: Tensor): Tensor {
+  return tf.transpose(t, [...Array(t.rank - 2).keys(), t.rank - 1, t.rank - 2]);
 }
 
 function pair(v: number | number[]): [number, number] {
@@ -346,22 +353,32 @@ function unsortedSegmentSum(tf: TF): KernelFunc {
 }
 
 /**
- * wasm's BatchMatMul is slow with transposed operands (it transposes element by element)
- * and with a batch dimension broadcast against a matrix: transpose explicitly with the
- * fast Transpose kernel, and fold the batch into rows when b is shared.
+ * Products of one matrix pair (every batch dimension 1) run on RegNet's GEMM (gemm-kernel.ts),
+ * transposing b first when asked. Otherwise wasm's BatchMatMul, which is slow with transposed
+ * operands (it transposes element by element) and with a batch dimension broadcast against a
+ * matrix: transpose explicitly with the fast Transpose kernel, and fold the batch into rows
+ * when b is shared.
  */
 function batchMatMul(tf: TF, original: KernelFunc): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const { transposeA, transposeB } = attrs as unknown as tfTypes.BatchMatMulAttrs;
     const a0 = inputs.a!;
     const b0 = inputs.b!;
+    const swapLast = (t: Tensor) => swapLastAxes(tf, t);
+    const product = transposeB
+      ? tf.tidy(() => {
+          const b = swapLast(asTensor(tf, b0));
+          const out = simdMatMul(backend, a0, b, transposeA);
+          return out ? own(tf, out) : undefined;
+        })
+      : simdMatMul(backend, a0, b0, transposeA);
+    if (product) return product;
     const bShared = b0.shape.slice(0, -2).every((d) => d === 1);
     const fold = !transposeA && bShared && a0.shape.length > 2 && a0.shape.slice(0, -2).some((d) => d > 1);
     if (!transposeA && !transposeB && !fold) return original({ inputs, attrs, backend });
     return tf.tidy(() => {
       let a = asTensor(tf, a0);
       let b = asTensor(tf, b0);
-      const swapLast = (t: Tensor) => tf.transpose(t, [...Array(t.rank - 2).keys(), t.rank - 1, t.rank - 2]);
       if (transposeA) a = swapLast(a);
       if (transposeB) b = swapLast(b);
       const plain = { transposeA: false, transposeB: false } as unknown as tfTypes.NamedAttrMap;
@@ -375,6 +392,23 @@ function batchMatMul(tf: TF, original: KernelFunc): KernelFunc {
       }
       return own(tf, original({ inputs: { a, b }, attrs: plain, backend }) as TensorInfo);
     });
+  };
+}
+
+/** A dense layer's product plus bias (no fused activation) on RegNet's GEMM; else wasm's own. */
+function fusedMatMul(tf: TF, original: KernelFunc): KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const { transposeA, transposeB, activation } = attrs as unknown as tfTypes._FusedMatMulAttrs;
+    const { a, b, bias, preluActivationWeights } = inputs as Record<string, TensorInfo | undefined>;
+    if (activation !== 'linear' || preluActivationWeights) return original({ inputs, attrs, backend });
+    const product = transposeB
+      ? tf.tidy(() => {
+          const bt = swapLastAxes(tf, asTensor(tf, b));
+          const out = simdMatMul(backend, a!, bt, transposeA, bias);
+          return out ? own(tf, out) : undefined;
+        })
+      : simdMatMul(backend, a!, b!, transposeA, bias);
+    return product ?? original({ inputs, attrs, backend });
   };
 }
 
@@ -437,6 +471,7 @@ export function registerWasmKernels(tf: TF): void {
     ['UnsortedSegmentSum', unsortedSegmentSum(tf)],
     [SUM_OF_SQUARES, sumOfSquaresKernel()],
     ['BatchMatMul', batchMatMul(tf, original('BatchMatMul'))],
+    ['_FusedMatMul', fusedMatMul(tf, original('_FusedMatMul'))],
     ['Tile', tile(tf, original('Tile'))],
     ['Conv2DBackpropInput', conv2dBackpropInput(tf)],
     ['Identity', identityKernel(original('Identity'))],

@@ -3,7 +3,9 @@
 // URLs and Node's worker_threads load only files. Here the same worker source runs from a file
 // (wasm-pthread-worker.cjs). XNNPACK splits an operator's OUTPUT between threads and computes
 // every element as one thread would, so results are bit-identical at any thread count (tested:
-// runtime/test/wasm-threads.test.ts); our own JavaScript kernels stay on the main thread.
+// runtime/test/wasm-threads.test.ts). RegNet's own SIMD kernels split their larger calls with a
+// helper thread on the same memory (helper-thread.ts), alike; its JavaScript kernels stay on
+// the main thread.
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 

@@ -1,0 +1,82 @@
+// A second thread for RegNet's own SIMD kernels (simd/*.wat). tfjs' threaded build keeps its
+// tensors in a WebAssembly memory shared between threads; a worker instantiates our kernels on
+// that same memory and runs one part of a split kernel call (a range of rows, elements or
+// channels) while the main thread runs the other. Each output element is computed exactly as
+// one thread would compute it, so results are bit-identical at any thread count. The hand-off is
+// synchronous, through Atomics on a small shared block: a tfjs kernel function cannot await.
+import { Worker } from 'node:worker_threads';
+import type { SimdKernels } from './simd-kernels.js';
+
+/** Slots of the control block (Int32Array indices); the arguments follow as float64s. */
+export const CONTROL = { request: 0, done: 1, kernel: 2, argc: 3, ready: 4, failed: 5 } as const;
+export const ARGS_BYTE_OFFSET = 64;
+export const MAX_ARGS = 24;
+const CONTROL_BYTES = ARGS_BYTE_OFFSET + 8 * MAX_ARGS;
+
+/** How long the main thread polls for the helper's part before it sleeps on the futex (its part is usually as long). */
+const SPIN_MS = 0.2;
+
+const WORKER_FILE = new URL('./helper-thread-worker.js', import.meta.url);
+
+export type KernelName = keyof SimdKernels;
+
+export class HelperThread {
+  private readonly control: Int32Array;
+  private readonly args: Float64Array;
+  private sequence = 0;
+  private readonly worker: Worker;
+
+  constructor(memory: WebAssembly.Memory) {
+    const block = new SharedArrayBuffer(CONTROL_BYTES);
+    this.control = new Int32Array(block);
+    this.args = new Float64Array(block, ARGS_BYTE_OFFSET, MAX_ARGS);
+    this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block } });
+    // An idle helper must not keep Node alive, and a failed start only means one thread.
+    this.worker.unref();
+    this.worker.on('error', () => Atomics.store(this.control, CONTROL.ready, 0));
+  }
+
+  /** False until the worker has instantiated the kernels (its first ~50 ms). */
+  get ready(): boolean {
+    return Atomics.load(this.control, CONTROL.ready) === 1;
+  }
+
+  /**
+   * Runs `kernel(...here)` on this thread and `kernel(...there)` on the helper at the same
+   * time; returns when both are done. The two calls must write disjoint memory.
+   */
+  runBoth(kernels: SimdKernels, kernel: KernelName, here: number[], there: number[]): void {
+    const call = kernels[kernel] as (...args: number[]) => void;
+    if (!this.ready) {
+      call(...here);
+      call(...there);
+      return;
+    }
+    if (there.length > MAX_ARGS) throw new Error(`${kernel}: more than ${MAX_ARGS} arguments`);
+    this.args.set(there);
+    Atomics.store(this.control, CONTROL.kernel, KERNEL_NAMES.indexOf(kernel));
+    Atomics.store(this.control, CONTROL.argc, there.length);
+    const sequence = ++this.sequence;
+    Atomics.store(this.control, CONTROL.request, sequence);
+    Atomics.notify(this.control, CONTROL.request);
+    call(...here);
+    this.waitFor(sequence);
+    if (Atomics.load(this.control, CONTROL.failed) !== 0) {
+      Atomics.store(this.control, CONTROL.failed, 0);
+      throw new Error(`${kernel} failed on the helper thread`);
+    }
+  }
+
+  private waitFor(sequence: number): void {
+    const deadline = performance.now() + SPIN_MS;
+    let done = Atomics.load(this.control, CONTROL.done);
+    while (done !== sequence && performance.now() < deadline) done = Atomics.load(this.control, CONTROL.done);
+    while (done !== sequence) {
+      Atomics.wait(this.control, CONTROL.done, done);
+      done = Atomics.load(this.control, CONTROL.done);
+    }
+  }
+}
+
+/** Kernel names by index, as the worker knows them. */
+export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'maxpool2x2_grad', 'transposed_patches'];

@@ -1,0 +1,110 @@
+// RegNet's GEMM (backend/gemm-kernel.ts, simd/gemm.wat) against the XNNPACK matMul it replaces,
+// bit for bit: plain, transposed a or b, with a bias, shapes that are not multiples of the 4×8
+// tiles, a leading batch dimension of 1, and products large enough to be split with the helper
+// thread (checked against the same product on one thread). Shapes it does not take (a batch
+// of matrices, a fused activation) still give tfjs' results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend/select.js';
+import { simdMatMul } from '../src/backend/gemm-kernel.js';
+import { simdHelper, simdKernels } from '../src/backend/simd-kernels.js';
+import { useWasmOverrides } from '../src/backend/wasm-kernels.js';
+
+const { tf, threads } = await initBackend('wasm');
+type Tensor = tfTypes.Tensor;
+
+/**
+ * f's values with RegNet's kernels, and g's (f's by default) with XNNPACK's (the overrides
+ * switched off). XNNPACK takes plain operands only: tfjs' wasm kernel multiplies transposed ones
+ * in another order, so g transposes them first, as RegNet did before the GEMM.
+ */
+function bothWays(f: () => Tensor, g = f): [Float32Array, Float32Array] {
+  const ours = tf.tidy(f);
+  useWasmOverrides(tf, false, ['BatchMatMul', '_FusedMatMul']);
+  try {
+    const theirs = tf.tidy(g);
+    return [ours.dataSync() as Float32Array, theirs.dataSync() as Float32Array];
+  } finally {
+    useWasmOverrides(tf, true, ['BatchMatMul', '_FusedMatMul']);
+  }
+}
+
+function assertBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const [a, e] = [bits(actual), bits(expected)];
+  const first = a.findIndex((v, i) => v !== e[i]);
+  assert.equal(first, -1, `${what}: element ${first} is ${actual[first]}, tfjs gives ${expected[first]}`);
+}
+
+const random = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+// [M, K, N]: the MNIST MLP's products (forward, weight gradient, the small layer), odd sizes
+// (row and column remainders, N < 8), one row, and K = 1.
+const SHAPES: [number, number, number][] = [
+  [128, 784, 256],
+  [784, 128, 256],
+  [128, 256, 10],
+  [37, 19, 21],
+  [5, 3, 7],
+  [1, 64, 33],
+  [64, 1, 16],
+];
+
+for (const [M, K, N] of SHAPES) {
+  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    test(`matMul ${M}×${K}·${K}×${N}${transposeA ? ', a transposed' : ''}${transposeB ? ', b transposed' : ''}: bit-identical to XNNPACK`, () => {
+      const a = random(transposeA ? [K, M] : [M, K], 1);
+      const b = random(transposeB ? [N, K] : [K, N], 2);
+      const [ours, theirs] = bothWays(
+        () => tf.matMul(a, b, transposeA, transposeB),
+        () => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b),
+      );
+      assertBitIdentical(ours, theirs, 'product');
+      tf.dispose([a, b]);
+    });
+  }
+  test(`a dense layer's ${M}×${K}·${K}×${N} plus bias: bit-identical to XNNPACK`, () => {
+    const [a, b, bias] = [random([M, K], 3), random([K, N], 4), random([N], 5)];
+    const [ours, theirs] = bothWays(() => tf.fused.matMul({ a, b, bias }));
+    assertBitIdentical(ours, theirs, 'product plus bias');
+    tf.dispose([a, b, bias]);
+  });
+}
+
+test('a leading batch dimension of 1 is a plain product; a batch of matrices and a fused relu stay with tfjs', () => {
+  const [a, b, bias] = [random([1, 20, 30], 6), random([1, 30, 12], 7), random([12], 8)];
+  assert.ok(simdKernels(tf.backend()), 'the SIMD kernels are built');
+  const out = simdMatMul(tf.backend(), a, b, false);
+  assert.deepEqual(out?.shape, [1, 20, 12]);
+  tf.engine().makeTensorFromTensorInfo(out!).dispose();
+  assertBitIdentical(...bothWays(() => tf.matMul(a, b)), 'batch of one');
+  const [a3, b3] = [random([3, 8, 5], 9), random([3, 5, 4], 10)];
+  assert.equal(simdMatMul(tf.backend(), a3, b3, false), undefined, 'a batch of 3 is not taken');
+  assertBitIdentical(...bothWays(() => tf.matMul(a3, b3)), 'batch of three');
+  assertBitIdentical(...bothWays(() => tf.fused.matMul({ a: a.squeeze([0]), b: b.squeeze([0]), bias, activation: 'relu' })), 'fused relu');
+  tf.dispose([a, b, bias, a3, b3]);
+});
+
+test('a product split between the main and the helper thread equals it on one thread', { skip: (threads ?? 1) < 2 && 'one thread' }, async () => {
+  const helper = simdHelper(tf.backend());
+  assert.ok(helper, 'the threaded build has a helper thread');
+  for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(helper.ready, 'the helper thread started');
+  const simd = simdKernels(tf.backend())!;
+  const [a, b] = [random([96, 200], 11), random([200, 72], 12)];
+  const run = (split: boolean) =>
+    tf.tidy(() => {
+      const out = tf.zeros([96, 72]).add(0); // a fresh buffer of its own
+      const at = (t: Tensor) => (tf.backend() as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
+      const rows = (m0: number, m1: number) => [at(a), 200 * 4, 4, at(b), 0, at(out), 200, 72, m0, m1];
+      if (split) helper.runBoth(simd, 'gemm', rows(0, 48), rows(48, 96));
+      else simd.gemm(...(rows(0, 96) as Parameters<typeof simd.gemm>));
+      return out;
+    });
+  const [one, two] = [run(false), run(true)];
+  assertBitIdentical(two.dataSync() as Float32Array, one.dataSync() as Float32Array, 'split product');
+  assertBitIdentical(one.dataSync() as Float32Array, tf.matMul(a, b).dataSync() as Float32Array, 'against matMul');
+  tf.dispose([a, b, one, two]);
+});
