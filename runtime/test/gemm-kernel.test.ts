@@ -98,7 +98,7 @@ test('a product split between the main and the helper thread equals it on one th
     tf.tidy(() => {
       const out = tf.zeros([96, 72]).add(0); // a fresh buffer of its own
       const at = (t: Tensor) => (tf.backend() as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
-      const rows = (m0: number, m1: number) => [at(a), 200 * 4, 4, at(b), 0, at(out), 200, 72, m0, m1];
+      const rows = (m0: number, m1: number) => [at(a), 200 * 4, 4, at(b), 0, at(out), 200, 72, m0, m1, 0];
       if (split) helper.runBoth(simd, 'gemm', rows(0, 48), rows(48, 96));
       else simd.gemm(...(rows(0, 96) as Parameters<typeof simd.gemm>));
       return out;
@@ -108,3 +108,46 @@ test('a product split between the main and the helper thread equals it on one th
   assertBitIdentical(one.dataSync() as Float32Array, tf.matMul(a, b).dataSync() as Float32Array, 'against matMul');
   tf.dispose([a, b, one, two]);
 });
+
+// [batch, height, width, channels, out channels, kernel, stride, padding]: the CIFAR bench's
+// first layer (3 channels, not a multiple of 4), a strided valid convolution, and one whose
+// batch takes several chunks of the patch matrix.
+const CONVOLUTIONS: [number, number, number, number, number, number, number, 'same' | 'valid'][] = [
+  [16, 32, 32, 3, 32, 3, 1, 'same'],
+  [8, 15, 13, 8, 12, 3, 2, 'valid'],
+  [64, 16, 16, 32, 16, 3, 1, 'same'],
+];
+
+for (const [batch, height, width, channels, outChannels, k, stride, pad] of CONVOLUTIONS) {
+  test(`a ${k}×${k} convolution's filter gradient (${batch}×${height}×${width}×${channels} → ${outChannels}, stride ${stride}, ${pad}): bit-identical to its patch matrix times dy on XNNPACK`, () => {
+    const x = random([batch, height, width, channels], 13) as tfTypes.Tensor4D;
+    const filterShape: [number, number, number, number] = [k, k, channels, outChannels];
+    const ours = tf.tidy(() => {
+      const y = tf.conv2d(x, random(filterShape, 14) as tfTypes.Tensor4D, stride, pad);
+      const dy = random(y.shape, 15) as tfTypes.Tensor4D;
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [stride, stride], pad, dataFormat: 'NHWC', filterShape }) as Tensor;
+      // the reference: the whole im2col matrix, as a tensor, times dy on XNNPACK
+      const [, outH, outW] = y.shape;
+      const patches = tf.tidy(() => {
+        const rows: Tensor[] = [];
+        const padded = pad === 'same' ? tf.pad(x, [[0, 0], [Math.floor(((outH! - 1) * stride + k - height) / 2), Math.ceil(((outH! - 1) * stride + k - height) / 2)], [Math.floor(((outW! - 1) * stride + k - width) / 2), Math.ceil(((outW! - 1) * stride + k - width) / 2)], [0, 0]]) : x;
+        for (let i = 0; i < k; i++) {
+          for (let j = 0; j < k; j++) {
+            const window = tf.stridedSlice(padded, [0, i, j, 0], [batch, i + (outH! - 1) * stride + 1, j + (outW! - 1) * stride + 1, channels], [1, stride, stride, 1]);
+            rows.push(tf.reshape(window, [batch * outH! * outW!, channels]));
+          }
+        }
+        return tf.transpose(tf.concat(rows, 1)); // [(i,j,c), (b,y,x)]
+      });
+      useWasmOverrides(tf, false, ['BatchMatMul', '_FusedMatMul']);
+      try {
+        const reference = tf.matMul(patches, tf.reshape(dy, [-1, outChannels]));
+        return [dw, tf.reshape(reference, filterShape)];
+      } finally {
+        useWasmOverrides(tf, true, ['BatchMatMul', '_FusedMatMul']);
+      }
+    });
+    assertBitIdentical(ours[0]!.dataSync() as Float32Array, ours[1]!.dataSync() as Float32Array, 'filter gradient');
+    tf.dispose([x, ...ours]);
+  });
+}

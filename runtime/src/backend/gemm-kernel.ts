@@ -5,6 +5,7 @@
 // transpose) and B where they are, splits C's rows with the helper thread, and adds the products
 // in XNNPACK's order, so results are bit-identical to tfjs' matMul (runtime/test/gemm-kernel.test.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { PatchGeometry } from './heap-kernels.js';
 import { allocateFloat32 } from './tensor-memory.js';
 import { heapOffset, simdHelper, simdKernels } from './simd-kernels.js';
 
@@ -35,13 +36,64 @@ export function simdMatMul(backend: unknown, a: TensorInfo, b: TensorInfo, trans
   const at = (t: TensorInfo) => heapOffset(backend, t);
   // A[i, k] at a + i·sai + k·sak (bytes)
   const [sai, sak] = transposeA ? [4, 4 * M] : [4 * K, 4];
-  const rows = (m0: number, m1: number) => [at(a), sai, sak, at(b), bias ? at(bias) : 0, at(out!), K, N, m0, m1];
+  const rows = (m0: number, m1: number) => [at(a), sai, sak, at(b), bias ? at(bias) : 0, at(out!), K, N, m0, m1, 0];
   const helper = M >= 8 && M * K * N >= SPLIT_MIN_PRODUCTS ? simdHelper(backend) : undefined;
   if (helper) {
     const half = (M >> 3) << 2; // a multiple of the GEMM's 4-row tiles
     helper.runBoth(simd, 'gemm', rows(0, half), rows(half, M));
   } else {
     simd.gemm(...(rows(0, M) as Parameters<typeof simd.gemm>));
+  }
+  return out;
+}
+
+/** Elements of one chunk's patch matrix (8 MB): it is written, then read while still in cache. */
+const PATCH_CHUNK_ELEMENTS = 1 << 21;
+
+/**
+ * A convolution's filter gradient as one long matrix product, dW[(i,j,c), o] =
+ * Σ_(b,y,x) P[(b,y,x), (i,j,c)] · dy[(b,y,x), o], with P the im2col matrix of x
+ * (simd/patches.wat), built a few images at a time: each chunk's product is added to dW in
+ * order of (b, y, x), so the result is the one product over the whole batch, bit for bit,
+ * without its matrix (150 MB at CIFAR's second layer). Both steps are split with the helper
+ * thread (images, then rows of dW). x [B, H, W, C] and dy [B, outH, outW, Cout] are
+ * channels-last; the result is [kh·kw·C, Cout]. Undefined where the kernels are not built.
+ */
+export function simdFilterGradient(backend: unknown, x: TensorInfo, dy: TensorInfo, g: PatchGeometry): TensorInfo | undefined {
+  const simd = simdKernels(backend);
+  if (!simd || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+  const [batch, height, width, channels] = x.shape as [number, number, number, number];
+  const outChannels = dy.shape[3]!;
+  const rows = g.kh * g.kw * channels;
+  const perImage = g.outH * g.outW;
+  const chunk = Math.max(1, Math.min(batch, Math.floor(PATCH_CHUNK_ELEMENTS / (rows * perImage))));
+  const [out, patches] = allocateFloat32(backend, [[rows, outChannels], [chunk * perImage, rows]]);
+  const at = (t: TensorInfo) => heapOffset(backend, t);
+  const helper = simdHelper(backend);
+  const imageBytes = 4 * height * width * channels;
+  const patchBytes = 4 * perImage * rows;
+  // P's images [from, from + count) of the chunk starting at image b0
+  const patchArgs = (b0: number, from: number, count: number) => [
+    at(x) + (b0 + from) * imageBytes, at(patches!) + from * patchBytes, count, height, width, channels,
+    g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+  ];
+  try {
+    for (let b0 = 0; b0 < batch; b0 += chunk) {
+      const images = Math.min(chunk, batch - b0);
+      if (helper && images >= 2) {
+        const first = images >> 1;
+        helper.runBoth(simd, 'patches', patchArgs(b0, 0, first), patchArgs(b0, first, images - first));
+      } else {
+        simd.patches(...(patchArgs(b0, 0, images) as Parameters<typeof simd.patches>));
+      }
+      // A = Pᵀ: A[(i,j,c), (b,y,x)] at P + 4·(i,j,c) + 4·rows·(b,y,x)
+      const K = images * perImage;
+      const part = (m0: number, m1: number) => [at(patches!), 4, 4 * rows, at(dy) + 4 * b0 * perImage * outChannels, 0, at(out!), K, outChannels, m0, m1, b0 > 0 ? 1 : 0];
+      if (helper && rows >= 8) helper.runBoth(simd, 'gemm', part(0, (rows >> 3) << 2), part((rows >> 3) << 2, rows));
+      else simd.gemm(...(part(0, rows) as Parameters<typeof simd.gemm>));
+    }
+  } finally {
+    (backend as { disposeData(dataId: unknown): void }).disposeData(patches!.dataId);
   }
   return out;
 }

@@ -79,4 +79,4 @@ export class HelperThread {
 }
 
 /** Kernel names by index, as the worker knows them. */
-export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'maxpool2x2_grad', 'transposed_patches'];
+export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'maxpool2x2_grad', 'patches', 'transposed_patches'];

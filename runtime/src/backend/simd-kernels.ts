@@ -33,9 +33,13 @@ export interface SimdKernels {
   ): void;
   /** simd/maxpool.wat */
   maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
-  /** simd/gemm.wat: rows [m0, m1) of C = A·B (+ bias); A[i, k] at a + i·sai + k·sak. */
-  gemm(a: number, sai: number, sak: number, b: number, bias: number, c: number, K: number, N: number, m0: number, m1: number): void;
-  /** simd/patches.wat */
+  /** simd/gemm.wat: rows [m0, m1) of C = A·B (+ bias, or + C with accumulate 1); A[i, k] at a + i·sai + k·sak. */
+  gemm(a: number, sai: number, sak: number, b: number, bias: number, c: number, K: number, N: number, m0: number, m1: number, accumulate: number): void;
+  /** simd/patches.wat: the im2col matrix [B·outH·outW, kh·kw·C], and its transpose. */
+  patches(
+    x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
+    kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,
+  ): void;
   transposed_patches(
     x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,

@@ -21,7 +21,8 @@ import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
 import { registerLstmKernels } from './lstm-kernels.js';
 import { registerAdamKernel } from './adam-kernel.js';
 import { registerBatchNormKernels } from './batchnorm-kernels.js';
-import { simdMatMul } from './gemm-kernel.js';
+import { simdFilterGradient, simdMatMul } from './gemm-kernel.js';
+import { simdKernels } from './simd-kernels.js';
 
 type Tensor = tfTypes.Tensor;
 type Tensor4D = tfTypes.Tensor4D;
@@ -180,13 +181,11 @@ function conv2dBackpropFilter(tf: TF): KernelFunc {
 }
 
 /**
- * The wasm filter gradient as one matrix product: dW[(i,j,c), o] = Σ_{(b,y,x)} P[(i,j,c), (b,y,x)] ·
- * dy[(b,y,x), o], with P the transposed im2col matrix of x (heap-kernels.ts, simd/patches.wat).
- * Where P would pass PATCH_MATRIX_LIMIT elements (64 MB: CIFAR-size batches with 32+ channels;
- * never the MNIST convnets, whose results stay bit for bit), the convolution form above runs
- * instead: on both cores it is 1.5-1.7x faster there (its filter is large, but so is the
- * product's reduction, 131,072 rows, which XNNPACK's GEMM streams without blocking), and it
- * needs no 150 MB matrix. On one thread, and for small inputs, the product is faster.
+ * The wasm filter gradient as one matrix product (gemm-kernel.ts' simdFilterGradient, which
+ * builds the patch matrix a few images at a time). Without RegNet's SIMD kernels (a source
+ * checkout before `npm run build`): the same product with the whole patch matrix (heap-kernels.ts)
+ * and XNNPACK's matMul, or where that matrix would pass PATCH_MATRIX_LIMIT elements (64 MB), the
+ * convolution form above.
  */
 const PATCH_MATRIX_LIMIT = 1 << 24;
 
@@ -198,10 +197,13 @@ function conv2dBackpropFilterGemm(tf: TF): KernelFunc {
     const dyShape = inputs.dy!.shape;
     const [outH, outW] = dataFormat === 'NCHW' ? [dyShape[2]!, dyShape[3]!] : [dyShape[1]!, dyShape[2]!];
     const patchElements = filterShape[0] * filterShape[1] * filterShape[2] * dyShape[0]! * outH * outW;
-    if (patchElements > PATCH_MATRIX_LIMIT) return convolutionForm(args);
+    const simd = simdKernels(backend);
+    if (!simd && patchElements > PATCH_MATRIX_LIMIT) return convolutionForm(args);
     return tf.tidy(() => {
       const { x, dy } = filterGradInputsNHWC(tf, inputs, dataFormat);
       const g = geometry(tf, x.shape, filterShape, strides, 1, pad, dimRoundingMode, false);
+      const product = simd && simdFilterGradient(backend, x, dy, g);
+      if (product) return tf.reshape(own(tf, product), filterShape);
       const patches = own(tf, transposedPatches(backend, x, g));
       const dw = tf.matMul(patches, tf.reshape(dy, [dy.shape[0] * outH * outW, dy.shape[3]]));
       return tf.reshape(dw, filterShape);
