@@ -4,10 +4,10 @@ import { workerData } from 'node:worker_threads';
 import { ARGS_BYTE_OFFSET, CONTROL, KERNEL_NAMES, MAX_ARGS } from './helper-thread.js';
 import { instantiateKernels } from './simd-kernels.js';
 
-const { memory, control: block } = workerData as { memory: WebAssembly.Memory; control: SharedArrayBuffer };
+const { memory, control: block, modules } = workerData as { memory: WebAssembly.Memory; control: SharedArrayBuffer; modules: WebAssembly.Module[] };
 const control = new Int32Array(block);
 const args = new Float64Array(block, ARGS_BYTE_OFFSET, MAX_ARGS);
-const kernels = instantiateKernels(memory);
+const kernels = instantiateKernels(memory, modules);
 const calls = KERNEL_NAMES.map((name) => kernels[name] as (...args: number[]) => void);
 
 Atomics.store(control, CONTROL.ready, 1);

@@ -5,7 +5,7 @@
 // one thread would compute it, so results are bit-identical at any thread count. The hand-off is
 // synchronous, through Atomics on a small shared block: a tfjs kernel function cannot await.
 import { Worker } from 'node:worker_threads';
-import type { SimdKernels } from './simd-kernels.js';
+import { kernelModules, type SimdKernels } from './simd-kernels.js';
 
 /** Slots of the control block (Int32Array indices); the arguments follow as float64s. */
 export const CONTROL = { request: 0, done: 1, kernel: 2, argc: 3, ready: 4, failed: 5 } as const;
@@ -30,7 +30,7 @@ export class HelperThread {
     const block = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(block);
     this.args = new Float64Array(block, ARGS_BYTE_OFFSET, MAX_ARGS);
-    this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block } });
+    this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block, modules: kernelModules(true) } });
     // An idle helper must not keep Node alive, and a failed start only means one thread.
     this.worker.unref();
     this.worker.on('error', () => Atomics.store(this.control, CONTROL.ready, 0));

@@ -52,13 +52,25 @@ const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
 const helpers = new WeakMap<object, HelperThread>();
 
-/** The kernels instantiated on `memory` (the helper thread calls this too); throws when the binaries are missing. */
-export function instantiateKernels(memory: WebAssembly.Memory): SimdKernels {
-  const shared = memory.buffer instanceof SharedArrayBuffer;
-  const exports = MODULES.map((name) => {
-    const bytes = readFileSync(`${DIR}${name}${shared ? '' : '.unshared'}.wasm`);
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-  });
+/** The compiled modules, per kind of memory (compiled once; the helper thread gets them too). */
+const compiled = new Map<boolean, WebAssembly.Module[]>();
+
+/** The kernels' modules for a shared or an unshared memory; throws when the binaries are missing. */
+export function kernelModules(shared: boolean): WebAssembly.Module[] {
+  let modules = compiled.get(shared);
+  if (!modules) {
+    modules = MODULES.map((name) => new WebAssembly.Module(readFileSync(`${DIR}${name}${shared ? '' : '.unshared'}.wasm`)));
+    compiled.set(shared, modules);
+  }
+  return modules;
+}
+
+/**
+ * The kernels instantiated on `memory`. The helper thread passes the main thread's compiled
+ * modules: V8 then shares their machine code, optimized once for both threads.
+ */
+export function instantiateKernels(memory: WebAssembly.Memory, modules = kernelModules(memory.buffer instanceof SharedArrayBuffer)): SimdKernels {
+  const exports = modules.map((module) => new WebAssembly.Instance(module, { env: { memory } }).exports);
   return Object.assign({}, ...exports) as SimdKernels;
 }
 
