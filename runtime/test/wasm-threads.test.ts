@@ -57,16 +57,19 @@ test('trial processes side by side share the cores; an explicit REGNET_THREADS w
   assert.equal(threadsPerProcess(2, { REGNET_THREADS: '2' }), '2');
 });
 
-test('a process that started the threaded backend exits by itself, and reports its threads', () => {
+test('a process that started the threaded backend and the helper thread exits by itself, and reports its threads', () => {
   const script = `
     const { initBackend } = await import(${JSON.stringify(join(REPO, 'runtime/dist/src/backend/select.js'))});
+    const { simdHelper } = await import(${JSON.stringify(join(REPO, 'runtime/dist/src/backend/simd-kernels.js'))});
     const { name, threads, tf } = await initBackend('wasm');
-    tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync();
-    console.log(name, threads);`;
+    tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).dataSync(); // large enough for the helper thread
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).dataSync();
+    console.log(name, threads, simdHelper(tf.backend())?.ready ? 'helper' : 'no helper');`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REGNET_THREADS: '2' } });
   assert.equal(r.error, undefined, 'exited within 30 s');
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), 'wasm 2');
+  assert.equal(r.stdout.trim(), 'wasm 2 helper');
 });
 
 const CONVNET = `
@@ -79,7 +82,7 @@ model small_convnet {
   relu
   flatten
   dropout(0.2)
-  dense(32, activation: relu)
+  dense(128, activation: relu)
   dense(10)
 }
 data {

@@ -30,7 +30,9 @@ export class HelperThread {
     const block = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(block);
     this.args = new Float64Array(block, ARGS_BYTE_OFFSET, MAX_ARGS);
-    this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block, modules: kernelModules(true) } });
+    // No inherited flags: the process's own `-e` script or `--import` preload (a queue trial's
+    // checkpoint channel) is not the helper's to run.
+    this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block, modules: kernelModules(true) }, execArgv: [] });
     // An idle helper must not keep Node alive, and a failed start only means one thread.
     this.worker.unref();
     this.worker.on('error', () => Atomics.store(this.control, CONTROL.ready, 0));
