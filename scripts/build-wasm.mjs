@@ -11,7 +11,7 @@ const OUT = 'runtime/dist/src/backend/simd';
 const SHARED_IMPORT = '(import "env" "memory" (memory 1 65536 shared))';
 const UNSHARED_IMPORT = '(import "env" "memory" (memory 1))';
 
-const FEATURES = { simd: true, threads: true };
+const FEATURES = { simd: true, threads: true, bulk_memory: true };
 const wabt = await initWabt();
 mkdirSync(OUT, { recursive: true });
 for (const name of readdirSync(SOURCE).filter((f) => f.endsWith('.wat'))) {

@@ -64,6 +64,26 @@ test('GatherV2 matches cpu (rows, inner axes, int32, repeated and 2-D indices)',
   assert.throws(() => tf.gather(rand([4, 16], 1), idx([4])), /index value 4 is not in \[0, 3\]/);
 });
 
+test('GreaterEqual against one value (dropout\'s mask) equals the original kernel, ties, NaN and every length mod 16', () => {
+  for (const n of [1, 15, 16, 17, 33, 32768 + 5]) {
+    const values = Array.from(rand([n], 50 + n).dataSync());
+    values[0] = 0.2; // a tie: ≥ holds
+    if (n > 2) values[2] = NaN;
+    const x = tf.tensor(values);
+    const threshold = Math.fround(0.2);
+    const ours = tf.greaterEqual(x, threshold).dataSync();
+    useWasmOverrides(tf, false, ['GreaterEqual']);
+    const theirs = tf.greaterEqual(x, threshold).dataSync();
+    const broadcast = tf.greaterEqual(tf.reshape(x, [1, n]), tf.tensor([[0.5]])).dataSync();
+    useWasmOverrides(tf, true, ['GreaterEqual']);
+    assert.deepEqual(ours, theirs, `length ${n}`);
+    assert.equal(ours[0], 1);
+    if (n > 2) assert.equal(ours[2], 0);
+    assert.deepEqual(tf.greaterEqual(tf.reshape(x, [1, n]), tf.tensor([[0.5]])).dataSync(), broadcast, `[1, ${n}] against [[0.5]]`);
+    x.dispose();
+  }
+});
+
 // At [64, 28, 28, 32] wasm's own MaxPoolGrad dropped ~6% of the gradients (max error ~4 against
 // cpu, measured with tfjs-backend-wasm 4.22); the replacement is exact there.
 test('MaxPoolGrad matches cpu, at the convnet training shapes too', async () => {
@@ -188,6 +208,18 @@ test('RegNetSumOfSquares (the gradient norm in one kernel) matches tf ops on was
     tf.dispose(grads);
   }
   await tf.setBackend('wasm');
+});
+
+test('RegNetSumOfSquares on wasm (simd/sum-of-squares.wat) gives the cpu kernel\'s JavaScript sums, for every length mod 4', async () => {
+  const lengths = [1, 2, 3, 4, 5, 6, 7, 1001, 200_704];
+  const values = lengths.map((n, i) => Array.from(rand([n], 40 + i).dataSync()).map((v, j) => v * 10 ** ((j % 7) - 3)));
+  const norms = async (backend: string) => {
+    await tf.setBackend(backend);
+    return values.map((v) => tf.tidy(() => squaredGlobalNorm(tf, [tf.tensor(v), tf.tensor(v.slice(0, 3))]).dataSync()[0]!));
+  };
+  registerCpuKernels(tf);
+  const cpu = await norms('cpu');
+  assert.deepEqual(await norms('wasm'), cpu);
 });
 
 test('Slice, Unpack and SplitV read the input in place and match cpu (strided, int32, bool, rank 0-4)', async () => {

@@ -44,6 +44,25 @@ export function identityKernel(original: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * GreaterEqual of a float32 tensor and one float32 value (dropout's mask test) with
+ * simd/compare.wat; wasm's broadcasting comparison walks indices element by element (~150 µs
+ * for a 128×256 batch). Comparisons are exact: the same bools. Other shapes and dtypes: the
+ * original kernel.
+ */
+export function greaterEqualKernel(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const simd = simdKernels(args.backend);
+    const scalarB = b.shape.every((d) => d === 1) && b.shape.length <= a.shape.length;
+    if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32' || !scalarB) return original(args);
+    const out = heap(args.backend).makeOutput(a.shape, 'bool');
+    const threshold = (heap(args.backend).typedArrayFromHeap(b) as Float32Array)[0]!;
+    simd.greater_equal_scalar(heapOffset(args.backend, a), a.shape.reduce((p, q) => p * q, 1), threshold, heapOffset(args.backend, out));
+    return out;
+  };
+}
+
 export function castKernel(original: KernelFunc): KernelFunc {
   return (args) => {
     const x = args.inputs.x!;
@@ -69,10 +88,21 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
     const outShape = [...x.shape.slice(0, parsedAxis), ...indices.shape, ...x.shape.slice(parsedAxis + 1)];
     const out = backend.makeOutput(outShape, x.dtype);
     // Views are taken after makeOutput: an allocation may grow (and so detach) the heap.
-    const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(out);
     const idx = backend.typedArrayFromHeap(indices);
     const count = idx.length;
+    const simd = simdKernels(args.backend);
+    if (simd && outer === 1 && indices.dtype === 'int32') {
+      // The same check and message as the original kernel, then the copies in WebAssembly.
+      for (let i = 0; i < count; i++) {
+        const index = idx[i]!;
+        if (!(index >= 0 && index <= axisDim - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
+      }
+      const bytes = inner * (x.dtype === 'bool' ? 1 : 4);
+      simd.gather_rows(heapOffset(args.backend, x), heapOffset(args.backend, indices), count, bytes, heapOffset(args.backend, out));
+      return out;
+    }
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
     let at = 0;
     for (let o = 0; o < outer; o++) {
       const base = o * axisDim;
@@ -361,11 +391,28 @@ function sumOfSquares(values: ArrayLike<number>): number {
   return s0 + s1;
 }
 
+/** sumOfSquaresKernel on wasm with simd/sum-of-squares.wat: the same two float64 sums per tensor. */
+function simdSumOfSquares(backend: unknown, simd: SimdKernels, infos: TensorInfo[]): TensorInfo {
+  const [out, sums] = [heap(backend).makeOutput([], 'float32'), heap(backend).makeOutput([4], 'float32')];
+  let total = 0;
+  for (const info of infos) {
+    simd.sum_of_squares(heapOffset(backend, info), info.shape.reduce((a, b) => a * b, 1), heapOffset(backend, sums));
+    const view = heap(backend).typedArrayFromHeap(sums);
+    const pair = new DataView(view.buffer, view.byteOffset, 16);
+    total += pair.getFloat64(0, true) + pair.getFloat64(8, true);
+  }
+  (heap(backend).typedArrayFromHeap(out) as Float32Array)[0] = total;
+  (backend as { disposeData(dataId: unknown): void }).disposeData(sums.dataId);
+  return out;
+}
+
 export function sumOfSquaresKernel(): KernelFunc {
   return ({ inputs, backend }) => {
     const infos = Object.values(inputs) as TensorInfo[];
     if (infos.some((t) => t.dtype !== 'float32')) throw new Error(`${SUM_OF_SQUARES} takes float32 tensors`);
     const wasm = typeof (backend as Partial<HeapBackend>).typedArrayFromHeap === 'function';
+    const simd = wasm ? simdKernels(backend) : undefined;
+    if (simd) return simdSumOfSquares(backend, simd, infos);
     let total = 0;
     for (const info of infos) {
       const values = wasm

@@ -35,6 +35,12 @@ export interface SimdKernels {
   maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
   /** simd/gemm.wat: rows [m0, m1) of C = A·B (+ bias, or + C with accumulate 1); A[i, k] at a + i·sai + k·sak. */
   gemm(a: number, sai: number, sak: number, b: number, bias: number, c: number, K: number, N: number, m0: number, m1: number, accumulate: number): void;
+  /** simd/sum-of-squares.wat: Σx² of the even and of the odd elements, as two float64s at `sums`. */
+  sum_of_squares(x: number, n: number, sums: number): void;
+  /** simd/compare.wat: out[i] = x[i] ≥ s as a byte 1 or 0. */
+  greater_equal_scalar(x: number, n: number, s: number, out: number): void;
+  /** simd/gather.wat: out row r = x row indices[r] (int32 indices, checked by the caller). */
+  gather_rows(x: number, indices: number, count: number, rowBytes: number, out: number): void;
   /** simd/patches.wat: the im2col matrix [B·outH·outW, kh·kw·C], and its transpose. */
   patches(
     x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
@@ -46,7 +52,7 @@ export interface SimdKernels {
   ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'gemm', 'maxpool', 'patches'];
+const MODULES = ['adam', 'batchnorm', 'compare', 'gather', 'gemm', 'maxpool', 'patches', 'sum-of-squares'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();

@@ -9,6 +9,7 @@ import {
   castKernel,
   flippedSwappedFilter,
   gatherKernel,
+  greaterEqualKernel,
   identityKernel,
   maxPoolGradKernel,
   SUM_OF_SQUARES,
@@ -43,7 +44,7 @@ export const ADDED_WASM_KERNELS = [
 /** Wasm kernels replaced by faster compositions. */
 // (A MaxPoolGrad built from Transpose/Equal/Unpack was measured slower than wasm's own: their
 // JS parts — Unpack, Cast, strided Slice — cost more than the native loop.)
-// Identity, Cast, GatherV2, MaxPoolGrad, Sum and Mean are JavaScript over the wasm heap (heap-kernels.ts),
+// Identity, Cast, GatherV2, GreaterEqual, MaxPoolGrad, Sum and Mean are JavaScript (or our WebAssembly) over the wasm heap (heap-kernels.ts),
 // and so are Slice, Unpack and SplitV (heap-slicing.ts).
 export const OVERRIDDEN_WASM_KERNELS = [
   'BatchMatMul',
@@ -53,6 +54,7 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'Identity',
   'Cast',
   'GatherV2',
+  'GreaterEqual',
   'MaxPoolGrad',
   'Sum',
   'Mean',
@@ -479,6 +481,7 @@ export function registerWasmKernels(tf: TF): void {
     ['Identity', identityKernel(original('Identity'))],
     ['Cast', castKernel(original('Cast'))],
     ['GatherV2', gatherKernel(tf, original('GatherV2'))],
+    ['GreaterEqual', greaterEqualKernel(original('GreaterEqual'))],
     ['MaxPoolGrad', maxPoolGradKernel(tf, original('MaxPoolGrad'))],
     ['Sum', sumKernel(tf, original('Sum'))],
     ['Mean', meanKernel(tf, original('Mean'))],
