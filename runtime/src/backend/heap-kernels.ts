@@ -91,14 +91,14 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
     const idx = backend.typedArrayFromHeap(indices);
     const count = idx.length;
     const simd = simdKernels(args.backend);
-    if (simd && outer === 1 && indices.dtype === 'int32') {
+    const elementBytes = { float32: 4, int32: 4, bool: 1 }[x.dtype as string];
+    if (simd && outer === 1 && indices.dtype === 'int32' && elementBytes !== undefined) {
       // The same check and message as the original kernel, then the copies in WebAssembly.
       for (let i = 0; i < count; i++) {
         const index = idx[i]!;
         if (!(index >= 0 && index <= axisDim - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
       }
-      const bytes = inner * (x.dtype === 'bool' ? 1 : 4);
-      simd.gather_rows(heapOffset(args.backend, x), heapOffset(args.backend, indices), count, bytes, heapOffset(args.backend, out));
+      simd.gather_rows(heapOffset(args.backend, x), heapOffset(args.backend, indices), count, inner * elementBytes, heapOffset(args.backend, out));
       return out;
     }
     const src = backend.typedArrayFromHeap(x);

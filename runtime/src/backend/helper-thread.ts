@@ -61,8 +61,12 @@ export class HelperThread {
     const sequence = ++this.sequence;
     Atomics.store(this.control, CONTROL.request, sequence);
     Atomics.notify(this.control, CONTROL.request);
-    call(...here);
-    this.waitFor(sequence);
+    try {
+      call(...here);
+    } finally {
+      // Even when this thread's part failed: the next call must not overwrite the helper's arguments.
+      this.waitFor(sequence);
+    }
     if (Atomics.load(this.control, CONTROL.failed) !== 0) {
       Atomics.store(this.control, CONTROL.failed, 0);
       throw new Error(`${kernel} failed on the helper thread`);
