@@ -39,6 +39,8 @@ export interface SimdKernels {
   sum_of_squares(x: number, n: number, sums: number): void;
   /** simd/compare.wat: out[i] = x[i] ≥ s as a byte 1 or 0. */
   greater_equal_scalar(x: number, n: number, s: number, out: number): void;
+  /** simd/dropout.wat: n mask values, scale or 0, from Alea's state (c, s0, s1, s2). */
+  dropout_mask(c: number, s0: number, s1: number, s2: number, n: number, rate: number, scale: number, out: number): void;
   /** simd/gather.wat: out row r = x row indices[r] (int32 indices, checked by the caller). */
   gather_rows(x: number, indices: number, count: number, rowBytes: number, out: number): void;
   /** simd/patches.wat: the im2col matrix [B·outH·outW, kh·kw·C], and its transpose. */
@@ -52,11 +54,11 @@ export interface SimdKernels {
   ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'compare', 'gather', 'gemm', 'maxpool', 'patches', 'sum-of-squares'];
+const MODULES = ['adam', 'batchnorm', 'compare', 'dropout', 'gather', 'gemm', 'maxpool', 'patches', 'sum-of-squares'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
-const helpers = new WeakMap<object, HelperThread>();
+const helpers = new WeakMap<object, HelperThread | null>();
 
 /** The compiled modules, per kind of memory (compiled once; the helper thread gets them too). */
 const compiled = new Map<boolean, WebAssembly.Module[]>();
@@ -109,11 +111,15 @@ export function simdHelper(backend: unknown): HelperThread | undefined {
   const memory = backendMemory(backend);
   if (!memory || !(memory.buffer instanceof SharedArrayBuffer) || !simdKernels(backend)) return undefined;
   let helper = helpers.get(memory);
-  if (!helper) {
-    helper = new HelperThread(memory);
+  if (helper === undefined) {
+    try {
+      helper = new HelperThread(memory);
+    } catch {
+      helper = null; // no worker threads here: every call runs whole on this thread
+    }
     helpers.set(memory, helper);
   }
-  return helper;
+  return helper ?? undefined;
 }
 
 /** A wasm tensor's byte offset in the heap. */

@@ -22,6 +22,7 @@ import { sliceKernel, splitVKernel, unpackKernel } from './heap-slicing.js';
 import { registerLstmKernels } from './lstm-kernels.js';
 import { registerAdamKernel } from './adam-kernel.js';
 import { registerBatchNormKernels } from './batchnorm-kernels.js';
+import { registerDropoutMaskKernel } from './dropout-kernel.js';
 import { simdFilterGradient, simdMatMul } from './gemm-kernel.js';
 import { simdKernels } from './simd-kernels.js';
 
@@ -496,6 +497,7 @@ export function registerWasmKernels(tf: TF): void {
   registerLstmKernels(tf, BACKEND);
   registerAdamKernel(tf, BACKEND);
   registerBatchNormKernels(tf);
+  registerDropoutMaskKernel(tf);
   registered = true;
 }
 

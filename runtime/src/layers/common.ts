@@ -5,6 +5,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology.js'
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers.js';
 import { Random } from '../random.js';
+import { DROPOUT_MASK, useDropoutMaskKernel, type DropoutMaskAttrs } from '../backend/dropout-kernel.js';
 
 export type { LayerArgs, Kwargs };
 export type Tensor = tf.Tensor;
@@ -52,8 +53,15 @@ export function nextNoiseSeed(layer: NoisyLayer): number {
   return (h >>> 0) % 2147483647;
 }
 
-/** Inverted-dropout multiplier of `shape`: 0 with probability `rate`, else 1/(1-rate). */
+/**
+ * Inverted-dropout multiplier of `shape`: 0 with probability `rate`, else 1/(1-rate). On wasm
+ * one kernel makes the same mask (backend/dropout-kernel.ts).
+ */
 export function dropoutMask(shape: number[], rate: number, seed: number): Tensor {
+  if (useDropoutMaskKernel(tf)) {
+    const attrs: DropoutMaskAttrs = { shape, rate, seed };
+    return tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap) as Tensor;
+  }
   return tf.tidy(() => {
     const u = tf.randomUniform(shape, 0, 1, 'float32', seed);
     return tf.mul(tf.cast(tf.greaterEqual(u, rate), 'float32'), 1 / (1 - rate));
