@@ -16,7 +16,7 @@
 // epochs: RSS (after a forced GC), JS heap, wasm heap and live tensors after each, and peak RSS,
 // next to PyTorch's peak RSS; the goal is RSS after epoch 10 within 10% of epoch 2.
 // Writes bench/results/training.json and prints the tables.
-// Flags: --quick (1 round, shorter caps), --only NAME[,NAME]; `--memory NAME` is the child mode.
+// Flags: --quick (1 round, shorter caps), --only NAME[,NAME]; `--timing NAME FILE` and `--memory NAME` are the child modes (a process per workload, as `regnetc train` is).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { compile, type GraphIR } from '@regnet/compiler';
 import type { LoadedData, Split, TF } from '../src/contracts.js';
 import { initBackend } from '../src/backend/select.js';
+import { workloadOf } from '../src/backend/wasm-threads.js';
 import { loadData } from '../src/data/load.js';
 import { buildModel } from '../src/model/build.js';
 import { Random } from '../src/random.js';
@@ -269,8 +270,9 @@ function writeTorchFiles(split: Split, dir: string, name: Workload, batch: numbe
 }
 
 async function benchWorkload(name: Workload, torch: { available: boolean; note?: string }, dir: string) {
-  const { tf } = await initBackend('wasm');
   const ir = compileWorkload(name);
+  // As `regnetc train` starts it for this model (XNNPACK's pool sized by its layers).
+  const { tf, threads = 1 } = await initBackend('wasm', workloadOf(ir));
   const loaded = await loadData(tf, ir.data, SEED);
   const data: LoadedData = { train: loaded.train, classes: loaded.classes };
   const split = data.train;
@@ -324,6 +326,7 @@ async function benchWorkload(name: Workload, torch: { available: boolean; note?:
   const vsFit = fitModel ? ratio(contenders.regnet_wasm, [contenders.fit_wasm]) : undefined;
   return {
     spec: `bench/${name}.regnet`,
+    wasm_threads: threads,
     train_examples: split.size,
     batch,
     steps_per_epoch: stepsPerEpoch,
@@ -362,8 +365,8 @@ interface MemoryPoint {
 }
 
 async function memoryChild(name: Workload): Promise<void> {
-  const { tf } = await initBackend('wasm');
   const ir = compileWorkload(name);
+  const { tf } = await initBackend('wasm', workloadOf(ir));
   const loaded = await loadData(tf, ir.data, SEED);
   const split = head(tf, loaded.train, MEMORY_EXAMPLES[name]);
   tf.dispose([loaded.train.x, loaded.train.y]);
@@ -407,6 +410,29 @@ function memoryOf(name: Workload): Record<string, unknown> {
 
 type WorkloadResult = Awaited<ReturnType<typeof benchWorkload>>;
 
+/** The timing of one workload in a process of its own (each `regnetc train` is one; the backend's threads depend on the model), written to `resultFile`. */
+async function timingChild(name: Workload, resultFile: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'regnet-bench-'));
+  try {
+    writeFileSync(resultFile, JSON.stringify(await benchWorkload(name, torchStatus(), dir)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function timingOf(name: Workload): WorkloadResult {
+  const dir = mkdtempSync(join(tmpdir(), 'regnet-bench-result-'));
+  const resultFile = join(dir, 'result.json');
+  try {
+    const childArgs = [...process.execArgv, fileURLToPath(import.meta.url), '--timing', name, resultFile, ...(QUICK ? ['--quick'] : [])];
+    const r = spawnSync(process.execPath, childArgs, { stdio: 'inherit', timeout: 1_800_000 });
+    if (r.status !== 0) throw new Error(`the ${name} timing failed: ${r.error?.message ?? `exit ${r.status}`}`);
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as WorkloadResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function printTables(results: Record<string, WorkloadResult>, memory: Record<string, Record<string, unknown>>): void {
   const speed = new Table({ head: ['workload', 'contender', 's/epoch', 'CPU s/epoch', 'note'], style: { head: [], border: [] } });
   for (const [name, m] of Object.entries(results)) {
@@ -444,6 +470,8 @@ async function main(): Promise<void> {
   const memoryFlag = args.indexOf('--memory');
   ensureBenchData(BENCH_DIR);
   if (memoryFlag >= 0) return memoryChild(args[memoryFlag + 1] as Workload);
+  const timingFlag = args.indexOf('--timing');
+  if (timingFlag >= 0) return timingChild(args[timingFlag + 1] as Workload, args[timingFlag + 2]!);
   const onlyFlag = args.indexOf('--only');
   const names: Workload[] = onlyFlag >= 0 ? (args[onlyFlag + 1]!.split(',') as Workload[]) : ALL;
 
@@ -451,15 +479,10 @@ async function main(): Promise<void> {
   const load = { start: loadavg().map((v) => round(v, 2)) as number[], end: [] as number[] };
   const torch = torchStatus();
   if (!torch.available) console.log(`note: ${torch.note}`);
-  // RegNet's wasm backend computes on this many threads (REGNET_THREADS; default: the cores).
-  const { threads: wasmThreads = 1 } = await initBackend('wasm');
-  console.log(`wasm backend: ${wasmThreads} thread(s)`);
-  const dir = mkdtempSync(join(tmpdir(), 'regnet-bench-'));
   const results: Record<string, WorkloadResult> = {};
-  try {
-    for (const name of names) results[name] = await benchWorkload(name, torch, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const name of names) {
+    results[name] = timingOf(name);
+    console.log(`  ${name}: RegNet's wasm backend on ${results[name]!.wasm_threads} thread(s)`);
   }
   const memory: Record<string, Record<string, unknown>> = {};
   for (const name of names) {
@@ -475,7 +498,6 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
-    wasm_threads: wasmThreads,
     // Other processes share the machine: a load average above the core count slows every contender.
     load_average: load,
     setup: {

@@ -98,9 +98,31 @@ train {
 }
 `;
 
-test('training on 2 threads gives the numbers and weights of 1 thread, bit for bit', () => {
+// A model without convolutions runs XNNPACK's pool on one thread and the helper thread beside it
+// (wasm-threads.ts' xnnpackPoolThreads): still 2 threads, and still the numbers of 1.
+const MLP = `
+model mlp {
+  flatten
+  dense(512, activation: relu)
+  dropout(0.2)
+  dense(10)
+}
+data {
+  source: mnist()
+  subset: 512
+  validation: 0.25
+}
+train {
+  epochs: 2
+  batch_size: 64
+  optimizer: adam(lr: 0.003)
+  seed: 5
+}
+`;
+
+for (const [name, source] of [['a convnet', CONVNET], ['an MLP', MLP]] as const) test(`training ${name} on 2 threads gives the numbers and weights of 1 thread, bit for bit`, () => {
   const dir = tempDir();
-  const spec = writeSpec(dir, 'convnet.regnet', CONVNET);
+  const spec = writeSpec(dir, 'model.regnet', source);
   const runs = ['1', '2'].map((threads) => {
     const out = join(dir, `threads-${threads}`);
     const r = spawnSync(process.execPath, [REGNETC, 'train', spec, '--out', out, '--backend', 'wasm'], {

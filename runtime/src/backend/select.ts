@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { TF } from '../contracts.js';
 import { registerCpuKernels, registerWasmKernels } from './wasm-kernels.js';
-import { settleWasmThreads, threadsSettingProblem, wasmThreads, withWasmThreads } from './wasm-threads.js';
+import { settleWasmThreads, threadsSettingProblem, wasmThreads, withWasmThreads, xnnpackPoolThreads, type Workload } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -15,7 +15,7 @@ export interface SelectedBackend {
   tf: TF;
   /** The tfjs backend name actually running: `tensorflow`, `wasm` or `cpu`. */
   name: 'tensorflow' | 'wasm' | 'cpu';
-  /** Threads the backend computes with (wasm: XNNPACK's pool; see wasm-threads.ts). */
+  /** Threads the backend computes with (wasm: XNNPACK's pool, or 2 with one pool thread and RegNet's helper; see wasm-threads.ts). */
   threads?: number;
 }
 
@@ -93,13 +93,18 @@ async function prepareWasm(tf: TF): Promise<string | undefined> {
   return undefined;
 }
 
-/** Starts the wasm backend, threaded when prepareWasm chose so; false when it fell back. */
-async function activateWasm(tf: TF): Promise<boolean> {
+/**
+ * Starts the wasm backend, threaded when prepareWasm chose so, with XNNPACK's pool sized for
+ * `workload` (the first start decides: a process trains one model); false when it fell back.
+ */
+async function activateWasm(tf: TF, workload?: Workload): Promise<boolean> {
   if (wasmStarted) return activate(tf, 'wasm');
-  const ok = await withWasmThreads(wasmThreadCount, () => activate(tf, 'wasm'));
+  const ok = await withWasmThreads(xnnpackPoolThreads(wasmThreadCount, workload), () => activate(tf, 'wasm'));
   if (ok) {
     wasmStarted = true;
-    wasmThreadCount = settleWasmThreads(tf.backend());
+    const pool = settleWasmThreads(tf.backend());
+    // A pool of one on the threaded build still has the helper thread: two threads.
+    wasmThreadCount = pool === 1 && wasmThreadCount > 1 ? 2 : pool;
   }
   return ok;
 }
@@ -137,8 +142,9 @@ export async function probeBackend(name: SelectedBackend['name']): Promise<{ ava
 /**
  * Initializes the backend for `choice`. `auto` tries tensorflow, wasm, cpu in that order;
  * an explicit choice that cannot run throws BackendUnavailableError with the reason.
+ * `workload` (wasm-threads.ts' workloadOf the model to train) sizes wasm's thread pool.
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<SelectedBackend> {
+export async function initBackend(choice: BackendChoice = 'auto', workload?: Workload): Promise<SelectedBackend> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new BackendUnavailableError(choice, `unknown backend '${choice}' (expected ${BACKEND_CHOICES.join(', ')})`);
   }
@@ -159,7 +165,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Selec
   }
   if (choice === 'auto' || choice === 'wasm') {
     const problem = await prepareWasm(tf);
-    if (problem === undefined && (await activateWasm(tf))) {
+    if (problem === undefined && (await activateWasm(tf, workload))) {
       registerWasmKernels(tf);
       return { tf, name: 'wasm', threads: wasmThreadCount };
     }

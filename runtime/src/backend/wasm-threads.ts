@@ -40,6 +40,28 @@ export function wasmThreads(env: NodeJS.ProcessEnv = process.env): number {
   return Math.max(1, Math.min(MAX_THREADS, wanted));
 }
 
+/** What a model asks of the backend's threads: whether it has convolution layers. */
+export interface Workload {
+  convolutions: boolean;
+}
+
+/** Whether `ir`'s model has convolution layers (XNNPACK's large operators). */
+export function workloadOf(ir: { nodes: { op: string }[] }): Workload {
+  return { convolutions: ir.nodes.some((node) => node.op === 'conv1d' || node.op === 'conv2d') };
+}
+
+/**
+ * The size of XNNPACK's pool for `threads` threads and a model. Its threads speed up large
+ * operators (convolutions), but on the small element-wise operators of dense and recurrent
+ * models they cost more than they give, and after each operator they spin for 1–2 ms; there
+ * the pool is one thread and RegNet's helper thread (helper-thread.ts), which splits the large
+ * products, Adam and batchnorm, is the second (MNIST MLP: 0.25 → 0.19 s an epoch). Unknown
+ * models (`regnetc doctor`, the API's default) get the whole pool.
+ */
+export function xnnpackPoolThreads(threads: number, workload?: Workload): number {
+  return workload && !workload.convolutions ? 1 : threads;
+}
+
 /** `REGNET_THREADS` for each of `processes` trial processes sharing this machine's cores. */
 export function threadsPerProcess(processes: number, env: NodeJS.ProcessEnv = process.env): string {
   if (askedThreads(env) !== undefined) return env.REGNET_THREADS!.trim();
@@ -56,7 +78,7 @@ interface PThreadModule {
 
 /**
  * Runs `initialize` (which calls `tf.setBackend('wasm')`) so that the threaded build starts with
- * `threads` threads. Two things in tfjs are worked around for the duration of the call only:
+ * a pool of `threads` threads (1: the threaded build, its shared memory, and no pool workers). Two things in tfjs are worked around for the duration of the call only:
  * the pthread workers' Blob URL is replaced by our worker file, and the pool size, which tfjs
  * takes as os.cpus().length / 2 (it assumes two hyper-threads per core; its setThreadsCount
  * has no effect in this build), is made `threads`.

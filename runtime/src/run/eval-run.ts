@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { compile, type CheckOptions, type DataConfig } from '@regnet/compiler';
 import { BackendUnavailableError, initBackend, threadsNote, type BackendChoice } from '../backend/select.js';
+import { workloadOf } from '../backend/wasm-threads.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { ModelFileError, loadModel } from '../model/io.js';
@@ -64,7 +65,7 @@ export async function runEval(options: EvalOptions): Promise<number> {
   }
   let selected;
   try {
-    selected = await initBackend(options.backend);
+    selected = await initBackend(options.backend, workloadOf(ir));
   } catch (error) {
     if (error instanceof BackendUnavailableError) throw new UsageError(error.message);
     throw error;

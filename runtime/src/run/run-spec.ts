@@ -17,6 +17,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { EpochRecord, TF } from '../contracts.js';
 import { Random } from '../random.js';
 import { BackendUnavailableError, initBackend, threadsNote, type BackendChoice } from '../backend/select.js';
+import { workloadOf } from '../backend/wasm-threads.js';
 import { loadData } from '../data/load.js';
 import { isDataError } from '../data/errors.js';
 import { makeAugmenter } from '../data/augment/index.js';
@@ -208,7 +209,7 @@ async function startSession(prepared: Prepared, options: TrainRunOptions, stdout
   let backend: string;
   let threads: number | undefined;
   try {
-    const selected = await initBackend(options.backend);
+    const selected = await initBackend(options.backend, workloadOf(ir));
     tf = selected.tf;
     backend = selected.name;
     threads = selected.threads;
