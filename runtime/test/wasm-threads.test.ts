@@ -74,7 +74,7 @@ test('a process that started the threaded backend and the helper thread exits by
 
 const CONVNET = `
 model small_convnet {
-  conv2d(8)
+  conv2d(16)
   batchnorm
   relu
   maxpool(2)
@@ -99,11 +99,13 @@ train {
 `;
 
 // A model without convolutions runs XNNPACK's pool on one thread and the helper thread beside it
-// (wasm-threads.ts' xnnpackPoolThreads): still 2 threads, and still the numbers of 1.
+// (wasm-threads.ts' xnnpackPoolThreads): still 2 threads, and still the numbers of 1. Sizes are
+// above the helper's thresholds: the convnet's batchnorm (64×28×28×16 values), the MLP's first
+// weights for Adam (784×1536) and its products.
 const MLP = `
 model mlp {
   flatten
-  dense(512, activation: relu)
+  dense(1536, activation: relu)
   dropout(0.2)
   dense(10)
 }
