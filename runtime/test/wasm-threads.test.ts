@@ -72,19 +72,8 @@ test('a process that started the threaded backend and the helper thread exits by
   assert.equal(r.stdout.trim(), 'wasm 2 helper');
 });
 
-const CONVNET = `
-model small_convnet {
-  conv2d(16)
-  batchnorm
-  relu
-  maxpool(2)
-  conv2d(8)
-  relu
-  flatten
-  dropout(0.2)
-  dense(128, activation: relu)
-  dense(10)
-}
+/** The data and training of every spec here: two short epochs of MNIST. */
+const DATA_AND_TRAIN = `
 data {
   source: mnist()
   subset: 512
@@ -98,6 +87,21 @@ train {
 }
 `;
 
+const CONVNET = `
+model small_convnet {
+  conv2d(16)
+  batchnorm
+  relu
+  maxpool(2)
+  conv2d(8)
+  relu
+  flatten
+  dropout(0.2)
+  dense(128, activation: relu)
+  dense(10)
+}
+${DATA_AND_TRAIN}`;
+
 // A model without convolutions runs XNNPACK's pool on one thread and the helper thread beside it
 // (wasm-threads.ts' xnnpackPoolThreads): still 2 threads, and still the numbers of 1. Sizes are
 // above the helper's thresholds: the convnet's batchnorm (64×28×28×16 values), the MLP's first
@@ -109,18 +113,7 @@ model mlp {
   dropout(0.2)
   dense(10)
 }
-data {
-  source: mnist()
-  subset: 512
-  validation: 0.25
-}
-train {
-  epochs: 2
-  batch_size: 64
-  optimizer: adam(lr: 0.003)
-  seed: 5
-}
-`;
+${DATA_AND_TRAIN}`;
 
 for (const [name, source] of [['a convnet', CONVNET], ['an MLP', MLP]] as const) test(`training ${name} on 2 threads gives the numbers and weights of 1 thread, bit for bit`, () => {
   const dir = tempDir();
