@@ -473,7 +473,12 @@ async function main(): Promise<void> {
   const timingFlag = args.indexOf('--timing');
   if (timingFlag >= 0) return timingChild(args[timingFlag + 1] as Workload, args[timingFlag + 2]!);
   const onlyFlag = args.indexOf('--only');
-  const names: Workload[] = onlyFlag >= 0 ? (args[onlyFlag + 1]!.split(',') as Workload[]) : ALL;
+  const names: Workload[] = onlyFlag >= 0 ? ((args[onlyFlag + 1] ?? '').split(',') as Workload[]) : ALL;
+  const unknown = names.filter((name) => !ALL.includes(name));
+  if (unknown.length > 0) {
+    console.error(`training.bench: --only takes workloads among ${ALL.join(', ')}, not ${unknown.map((n) => `"${n}"`).join(', ')}`);
+    process.exit(2);
+  }
 
   const started = performance.now();
   const load = { start: loadavg().map((v) => round(v, 2)) as number[], end: [] as number[] };

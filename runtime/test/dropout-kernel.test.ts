@@ -40,3 +40,15 @@ test('the wasm dropout mask is the tf ops\' mask, bit for bit', async () => {
     ours.dispose();
   }
 });
+
+test('the wasm dropout mask is the cpu backend\'s, bit for bit', async () => {
+  const masks = () => [[[128, 256], 0.2, 7], [[33], 0.5, 8]].map(([shape, rate, seed]) => tf.tidy(() => dropoutMask(shape as number[], rate as number, seed as number).dataSync() as Float32Array));
+  const wasm = masks();
+  await tf.setBackend('cpu');
+  try {
+    assert.ok(!useDropoutMaskKernel(tf), 'the cpu backend makes masks with the tf ops');
+    assert.deepEqual(masks(), wasm);
+  } finally {
+    await tf.setBackend('wasm');
+  }
+});

@@ -9,7 +9,7 @@ import { initBackend } from '../src/backend/select.js';
 import { registerCpuKernels, useWasmOverrides } from '../src/backend/wasm-kernels.js';
 import { squaredGlobalNorm } from '../src/train/clip.js';
 import { transposedPatches } from '../src/backend/heap-kernels.js';
-import { simdKernels } from '../src/backend/simd-kernels.js';
+import { heapOffset, simdKernels } from '../src/backend/simd-kernels.js';
 
 const { tf } = await initBackend('wasm');
 const TOLERANCE = 1e-4;
@@ -81,6 +81,18 @@ test('GreaterEqual against one value (dropout\'s mask) equals the original kerne
     if (n > 2) assert.equal(ours[2], 0);
     assert.deepEqual(tf.greaterEqual(tf.reshape(x, [1, n]), tf.tensor([[0.5]])).dataSync(), broadcast, `[1, ${n}] against [[0.5]]`);
     x.dispose();
+  }
+});
+
+test('GreaterEqual against one value matches the cpu backend', async () => {
+  const values = [...Array.from(rand([1000], 60).dataSync()), 0.2, NaN, -0, Infinity];
+  const compare = () => tf.tidy(() => tf.greaterEqual(tf.tensor(values), 0.2).dataSync());
+  const wasm = compare();
+  await tf.setBackend('cpu');
+  try {
+    assert.deepEqual(compare(), wasm);
+  } finally {
+    await tf.setBackend('wasm');
   }
 });
 
@@ -174,9 +186,10 @@ test('past a 64 MB patch matrix the filter gradient takes the convolution form, 
   tf.dispose([x, dy, dw, reference]);
 });
 
-test('the patch matrix from simd/patches.wat equals the JavaScript loop, bit for bit (padding, strides, dilation)', () => {
+test('the patch matrix from simd/patches.wat is the transpose of the JavaScript loop\'s, bit for bit (padding, strides, dilation)', () => {
   const backend = tf.backend();
-  assert.ok(simdKernels(backend), 'the SIMD kernels are built');
+  const simd = simdKernels(backend);
+  assert.ok(simd, 'the SIMD kernels are built');
   const geometries: [number[], Parameters<typeof transposedPatches>[2]][] = [
     [[3, 7, 6, 1], { kh: 3, kw: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 7, outW: 6 }],
     [[2, 9, 8, 5], { kh: 3, kw: 2, strideH: 2, strideW: 3, dilationH: 2, dilationW: 1, padTop: 1, padLeft: 0, outH: 4, outW: 3 }],
@@ -185,12 +198,15 @@ test('the patch matrix from simd/patches.wat equals the JavaScript loop, bit for
   for (const [shape, g] of geometries) {
     const x = rand(shape, 21);
     const info = { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as tfTypes.TensorInfo;
-    const read = (out: tfTypes.TensorInfo) => Array.from(tf.engine().makeTensorFromTensorInfo(out).dataSync());
-    const wasm = read(transposedPatches(backend, info, g));
-    const js = read(transposedPatches(backend, info, g, null));
-    assert.equal(wasm.length, g.kh * g.kw * shape[3]! * shape[0]! * g.outH * g.outW);
-    assert.deepEqual(wasm, js, `${shape}`);
-    x.dispose();
+    const rows = shape[0]! * g.outH * g.outW;
+    const columns = g.kh * g.kw * shape[3]!;
+    const js = tf.engine().makeTensorFromTensorInfo(transposedPatches(backend, info, g));
+    const wasm = tf.zeros([rows, columns]).add(0); // a buffer of its own
+    const at = (t: tfTypes.Tensor) => heapOffset(backend, t);
+    simd.patches(at(x), at(wasm), shape[0]!, shape[1]!, shape[2]!, shape[3]!, g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+    assert.deepEqual(js.shape, [columns, rows]);
+    assert.deepEqual(Array.from(tf.transpose(wasm).dataSync()), Array.from(js.dataSync()), `${shape}`);
+    tf.dispose([x, js, wasm]);
   }
 });
 

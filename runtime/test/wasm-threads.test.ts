@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { threadsPerProcess, threadsSettingProblem, wasmThreads } from '../src/backend/wasm-threads.js';
+import { threadsPerProcess, threadsSettingProblem, wasmThreads, workloadOf, xnnpackPoolThreads } from '../src/backend/wasm-threads.js';
+import { compile } from '@regnet/compiler';
 import { REGNETC, REPO, tempDir, writeSpec } from './run-helpers.js';
 
 test('REGNET_THREADS picks the thread count (1 to 4); by default one per core, at most 4', () => {
@@ -48,6 +49,15 @@ for (const command of [['train'], ['sweep']]) {
     assert.equal(existsSync(join(out, 'metrics.jsonl')), false);
   });
 }
+
+test('XNNPACK\'s pool: every thread for a model with convolutions, one (and the helper) for the others', () => {
+  const pool = (source: string) => xnnpackPoolThreads(2, workloadOf(compile(source).ir!));
+  assert.equal(pool(CONVNET), 2);
+  assert.equal(pool(MLP), 1);
+  assert.equal(xnnpackPoolThreads(2, workloadOf({ nodes: [{ op: 'input' }, { op: 'conv1d' }, { op: 'dense' }] })), 2, 'conv1d counts');
+  assert.equal(xnnpackPoolThreads(2), 2, 'an unknown model gets the whole pool');
+  assert.equal(xnnpackPoolThreads(1, workloadOf(compile(CONVNET).ir!)), 1);
+});
 
 test('trial processes side by side share the cores; an explicit REGNET_THREADS wins', () => {
   const cores = availableParallelism();

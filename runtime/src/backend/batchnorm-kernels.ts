@@ -5,7 +5,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
 import { allocateFloat32 } from './tensor-memory.js';
-import { heapOffset, simdHelper, simdKernels } from './simd-kernels.js';
+import { heapOffset, simdHelper, simdKernels, withScratch } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -15,20 +15,6 @@ export const BATCHNORM_BACKWARD = 'RegNetBatchNormBackward';
 
 export interface BatchNormAttrs {
   epsilon: number;
-}
-
-interface Disposing {
-  disposeData(dataId: unknown): void;
-}
-
-/** Runs `body` with a float32 scratch tensor of `size` elements, freed afterwards. */
-function withScratch<T>(backend: unknown, size: number, body: (offset: number) => T): T {
-  const [scratch] = allocateFloat32(backend, [[size]]);
-  try {
-    return body(heapOffset(backend, scratch!));
-  } finally {
-    (backend as Disposing).disposeData(scratch!.dataId);
-  }
 }
 
 const sizeOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);

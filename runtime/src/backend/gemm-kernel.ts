@@ -7,7 +7,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { PatchGeometry } from './heap-kernels.js';
 import { allocateFloat32 } from './tensor-memory.js';
-import { heapOffset, simdHelper, simdKernels } from './simd-kernels.js';
+import { heapOffset, simdHelper, simdKernels, withScratch } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 
@@ -17,20 +17,29 @@ const SPLIT_MIN_PRODUCTS = 1 << 21;
 const sizeOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
 /**
+ * Whether simdMatMul takes these operands (the kernels built, float32, every leading dimension
+ * 1, a bias as long as a row of the product): callers check before transposing b for it.
+ */
+export function simdMatMulTakes(backend: unknown, a: TensorInfo, b: TensorInfo, bias?: TensorInfo, transposeB = false): boolean {
+  if (!simdKernels(backend) || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return false;
+  if (![...a.shape.slice(0, -2), ...b.shape.slice(0, -2)].every((d) => d === 1)) return false;
+  const N = b.shape[b.shape.length - (transposeB ? 2 : 1)]!;
+  return !bias || (bias.dtype === 'float32' && sizeOf(bias.shape) === N && bias.shape[bias.shape.length - 1] === N);
+}
+
+/**
  * a [..., M, K] (or [..., K, M] with transposeA) times b [..., K, N], plus bias [N] when given,
  * as [..., M, N]; every leading dimension must be 1. Undefined where the GEMM does not apply
  * (another backend, kernels not built, other dtypes or shapes): the caller runs tfjs' kernel.
  */
 export function simdMatMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, bias?: TensorInfo): TensorInfo | undefined {
   const simd = simdKernels(backend);
-  if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return undefined;
+  if (!simd || !simdMatMulTakes(backend, a, b, bias)) return undefined;
   const lead = (t: TensorInfo) => t.shape.slice(0, -2);
-  if (![...lead(a), ...lead(b)].every((d) => d === 1)) return undefined;
   const [r, c] = a.shape.slice(-2) as [number, number];
   const [M, K] = transposeA ? [c, r] : [r, c];
   const [Kb, N] = b.shape.slice(-2) as [number, number];
   if (Kb !== K) return undefined;
-  if (bias && (bias.dtype !== 'float32' || sizeOf(bias.shape) !== N || bias.shape[bias.shape.length - 1] !== N)) return undefined;
   const outLead = a.shape.length >= b.shape.length ? lead(a) : lead(b);
   const [out] = allocateFloat32(backend, [[...outLead, M, N]]);
   const at = (t: TensorInfo) => heapOffset(backend, t);
@@ -67,17 +76,17 @@ export function simdFilterGradient(backend: unknown, x: TensorInfo, dy: TensorIn
   const rows = g.kh * g.kw * channels;
   const perImage = g.outH * g.outW;
   const chunk = Math.max(1, Math.min(batch, Math.floor(PATCH_CHUNK_ELEMENTS / (rows * perImage))));
-  const [out, patches] = allocateFloat32(backend, [[rows, outChannels], [chunk * perImage, rows]]);
+  const [out] = allocateFloat32(backend, [[rows, outChannels]]);
   const at = (t: TensorInfo) => heapOffset(backend, t);
   const helper = simdHelper(backend);
   const imageBytes = 4 * height * width * channels;
   const patchBytes = 4 * perImage * rows;
-  // P's images [from, from + count) of the chunk starting at image b0
-  const patchArgs = (b0: number, from: number, count: number) => [
-    at(x) + (b0 + from) * imageBytes, at(patches!) + from * patchBytes, count, height, width, channels,
-    g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
-  ];
-  try {
+  withScratch(backend, chunk * perImage * rows, (patches) => {
+    // P's images [from, from + count) of the chunk starting at image b0
+    const patchArgs = (b0: number, from: number, count: number) => [
+      at(x) + (b0 + from) * imageBytes, patches + from * patchBytes, count, height, width, channels,
+      g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+    ];
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const images = Math.min(chunk, batch - b0);
       if (helper && images >= 2) {
@@ -88,12 +97,10 @@ export function simdFilterGradient(backend: unknown, x: TensorInfo, dy: TensorIn
       }
       // A = Pᵀ: A[(i,j,c), (b,y,x)] at P + 4·(i,j,c) + 4·rows·(b,y,x)
       const K = images * perImage;
-      const part = (m0: number, m1: number) => [at(patches!), 4, 4 * rows, at(dy) + 4 * b0 * perImage * outChannels, 0, at(out!), K, outChannels, m0, m1, b0 > 0 ? 1 : 0];
+      const part = (m0: number, m1: number) => [patches, 4, 4 * rows, at(dy) + 4 * b0 * perImage * outChannels, 0, at(out!), K, outChannels, m0, m1, b0 > 0 ? 1 : 0];
       if (helper && rows >= 8) helper.runBoth(simd, 'gemm', part(0, (rows >> 3) << 2), part((rows >> 3) << 2, rows));
       else simd.gemm(...(part(0, rows) as Parameters<typeof simd.gemm>));
     }
-  } finally {
-    (backend as { disposeData(dataId: unknown): void }).disposeData(patches!.dataId);
-  }
-  return out;
+  });
+  return out!;
 }

@@ -13,7 +13,7 @@
 // checked against the cpu backend in runtime/test/wasm-kernels.test.ts.
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../contracts.js';
-import { heapOffset, simdKernels, type SimdKernels } from './simd-kernels.js';
+import { heapOffset, simdKernels, withScratch, type SimdKernels } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 type KernelFunc = tfTypes.KernelFunc;
@@ -85,22 +85,22 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
     const backend = heap(args.backend);
     const axisDim = x.shape[parsedAxis]!;
     const outer = x.shape.slice(0, parsedAxis).reduce((a, b) => a * b, 1);
+    // The same check and message as the original kernel, before anything is allocated.
+    const ids = backend.typedArrayFromHeap(indices);
+    const count = ids.length;
+    for (const index of ids) {
+      if (!(index >= 0 && index <= axisDim - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
+    }
     const outShape = [...x.shape.slice(0, parsedAxis), ...indices.shape, ...x.shape.slice(parsedAxis + 1)];
     const out = backend.makeOutput(outShape, x.dtype);
-    // Views are taken after makeOutput: an allocation may grow (and so detach) the heap.
-    const idx = backend.typedArrayFromHeap(indices);
-    const count = idx.length;
     const simd = simdKernels(args.backend);
     const elementBytes = { float32: 4, int32: 4, bool: 1 }[x.dtype as string];
     if (simd && outer === 1 && indices.dtype === 'int32' && elementBytes !== undefined) {
-      // The same check and message as the original kernel, then the copies in WebAssembly.
-      for (let i = 0; i < count; i++) {
-        const index = idx[i]!;
-        if (!(index >= 0 && index <= axisDim - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
-      }
       simd.gather_rows(heapOffset(args.backend, x), heapOffset(args.backend, indices), count, inner * elementBytes, heapOffset(args.backend, out));
       return out;
     }
+    // Views are taken after makeOutput: an allocation may grow (and so detach) the heap.
+    const idx = backend.typedArrayFromHeap(indices);
     const src = backend.typedArrayFromHeap(x);
     const dst = backend.typedArrayFromHeap(out);
     let at = 0;
@@ -108,10 +108,6 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
       const base = o * axisDim;
       for (let i = 0; i < count; i++) {
         const index = idx[i]!;
-        // The same check and message as the original kernel.
-        if (!(index >= 0 && index <= axisDim - 1)) {
-          throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisDim - 1}]`);
-        }
         const from = (base + index) * inner;
         dst.set(src.subarray(from, from + inner), at);
         at += inner;
@@ -239,20 +235,15 @@ export interface PatchGeometry {
  * The transposed im2col matrix of an NHWC float32 input: row (i, j, c), column (b, y, x) holds
  * x[b, y·sh + i·dh - padTop, x·sw + j·dw - padLeft, c], 0 outside the image. Shape
  * [kh·kw·C, B·outH·outW]: times dy as [B·outH·outW, Cout] it is the filter gradient.
- * `simd`: the WebAssembly kernels (simd/patches.wat), or null for the JavaScript loop (tests
- * compare the two).
+ * The filter gradient's fallback where RegNet's WebAssembly kernels are not built (a source
+ * checkout before `npm run build`); with them, gemm-kernel.ts builds the untransposed matrix in
+ * chunks (simd/patches.wat; the tests compare the two).
  */
-export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeometry, simd: SimdKernels | null | undefined = simdKernels(backend)): TensorInfo {
+export function transposedPatches(backend: unknown, x: TensorInfo, g: PatchGeometry): TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const columns = batch * g.outH * g.outW;
   const heapBackend = heap(backend);
   const out = heapBackend.makeOutput([g.kh * g.kw * channels, columns], 'float32');
-  if (simd) {
-    // The same loops in WebAssembly (simd/patches.wat).
-    const at = (t: TensorInfo) => heapOffset(backend, t);
-    simd.transposed_patches(at(x), at(out), batch, height, width, channels, g.outH, g.outW, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
-    return out;
-  }
   const src = heapBackend.typedArrayFromHeap(x) as Float32Array;
   const dst = heapBackend.typedArrayFromHeap(out) as Float32Array;
   // Per window offset (i, j): one pass over the input in memory order, each pixel's channels
@@ -393,16 +384,18 @@ function sumOfSquares(values: ArrayLike<number>): number {
 
 /** sumOfSquaresKernel on wasm with simd/sum-of-squares.wat: the same two float64 sums per tensor. */
 function simdSumOfSquares(backend: unknown, simd: SimdKernels, infos: TensorInfo[]): TensorInfo {
-  const [out, sums] = [heap(backend).makeOutput([], 'float32'), heap(backend).makeOutput([4], 'float32')];
-  let total = 0;
-  for (const info of infos) {
-    simd.sum_of_squares(heapOffset(backend, info), info.shape.reduce((a, b) => a * b, 1), heapOffset(backend, sums));
-    const view = heap(backend).typedArrayFromHeap(sums);
-    const pair = new DataView(view.buffer, view.byteOffset, 16);
-    total += pair.getFloat64(0, true) + pair.getFloat64(8, true);
-  }
+  const out = heap(backend).makeOutput([], 'float32');
+  const total = withScratch(backend, 4, (sumsAt, sums) => {
+    let sum = 0;
+    for (const info of infos) {
+      simd.sum_of_squares(heapOffset(backend, info), info.shape.reduce((a, b) => a * b, 1), sumsAt);
+      const view = heap(backend).typedArrayFromHeap(sums);
+      const pair = new DataView(view.buffer, view.byteOffset, 16);
+      sum += pair.getFloat64(0, true) + pair.getFloat64(8, true);
+    }
+    return sum;
+  });
   (heap(backend).typedArrayFromHeap(out) as Float32Array)[0] = total;
-  (backend as { disposeData(dataId: unknown): void }).disposeData(sums.dataId);
   return out;
 }
 

@@ -84,5 +84,5 @@ export class HelperThread {
   }
 }
 
-/** Kernel names by index, as the worker knows them. */
-export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'maxpool2x2_grad', 'patches', 'transposed_patches'];
+/** The kernels a call may be split for, by index, as the worker knows them. */
+export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'patches'];

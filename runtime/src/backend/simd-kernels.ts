@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { HelperThread } from './helper-thread.js';
+import { allocateFloat32 } from './tensor-memory.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 
@@ -43,12 +44,8 @@ export interface SimdKernels {
   dropout_mask(c: number, s0: number, s1: number, s2: number, n: number, rate: number, scale: number, out: number): void;
   /** simd/gather.wat: out row r = x row indices[r] (int32 indices, checked by the caller). */
   gather_rows(x: number, indices: number, count: number, rowBytes: number, out: number): void;
-  /** simd/patches.wat: the im2col matrix [B·outH·outW, kh·kw·C], and its transpose. */
+  /** simd/patches.wat: the im2col matrix [B·outH·outW, kh·kw·C]. */
   patches(
-    x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
-    kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,
-  ): void;
-  transposed_patches(
     x: number, dst: number, batch: number, h: number, w: number, channels: number, outH: number, outW: number,
     kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,
   ): void;
@@ -127,4 +124,17 @@ export function heapOffset(backend: unknown, info: TensorInfo): number {
   const entry = (backend as WasmBackend).dataIdMap.get(info.dataId);
   if (!entry) throw new Error('tensor is not on the wasm backend');
   return entry.memoryOffset;
+}
+
+/**
+ * Runs `body` with a float32 scratch tensor of `size` elements on the wasm heap (its byte offset,
+ * and itself), freed afterwards. Allocate a kernel's outputs first: they outlive the scratch.
+ */
+export function withScratch<T>(backend: unknown, size: number, body: (offset: number, scratch: TensorInfo) => T): T {
+  const [scratch] = allocateFloat32(backend, [[size]]);
+  try {
+    return body(heapOffset(backend, scratch!), scratch!);
+  } finally {
+    (backend as { disposeData(dataId: unknown): void }).disposeData(scratch!.dataId);
+  }
 }

@@ -23,7 +23,7 @@ import { registerLstmKernels } from './lstm-kernels.js';
 import { registerAdamKernel } from './adam-kernel.js';
 import { registerBatchNormKernels } from './batchnorm-kernels.js';
 import { registerDropoutMaskKernel } from './dropout-kernel.js';
-import { simdFilterGradient, simdMatMul } from './gemm-kernel.js';
+import { simdFilterGradient, simdMatMul, simdMatMulTakes } from './gemm-kernel.js';
 import { simdKernels } from './simd-kernels.js';
 
 type Tensor = tfTypes.Tensor;
@@ -357,6 +357,18 @@ function unsortedSegmentSum(tf: TF): KernelFunc {
   };
 }
 
+/** a·b (+ bias) on RegNet's GEMM, b transposed first when asked; undefined where the GEMM does not take them. */
+function gemmProduct(
+  tf: TF, backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, bias?: TensorInfo,
+): TensorInfo | Tensor | undefined {
+  if (!simdMatMulTakes(backend, a, b, bias, transposeB)) return undefined;
+  if (!transposeB) return simdMatMul(backend, a, b, transposeA, bias);
+  return tf.tidy(() => {
+    const out = simdMatMul(backend, a, swapLastAxes(tf, asTensor(tf, b)), transposeA, bias);
+    return out ? own(tf, out) : undefined;
+  });
+}
+
 /**
  * Products of one matrix pair (every batch dimension 1) run on RegNet's GEMM (gemm-kernel.ts),
  * transposing b first when asked. Otherwise wasm's BatchMatMul, which is slow with transposed
@@ -370,13 +382,7 @@ function batchMatMul(tf: TF, original: KernelFunc): KernelFunc {
     const a0 = inputs.a!;
     const b0 = inputs.b!;
     const swapLast = (t: Tensor) => swapLastAxes(tf, t);
-    const product = transposeB
-      ? tf.tidy(() => {
-          const b = swapLast(asTensor(tf, b0));
-          const out = simdMatMul(backend, a0, b, transposeA);
-          return out ? own(tf, out) : undefined;
-        })
-      : simdMatMul(backend, a0, b0, transposeA);
+    const product = gemmProduct(tf, backend, a0, b0, transposeA, transposeB);
     if (product) return product;
     const bShared = b0.shape.slice(0, -2).every((d) => d === 1);
     const fold = !transposeA && bShared && a0.shape.length > 2 && a0.shape.slice(0, -2).some((d) => d > 1);
@@ -406,13 +412,7 @@ function fusedMatMul(tf: TF, original: KernelFunc): KernelFunc {
     const { transposeA, transposeB, activation } = attrs as unknown as tfTypes._FusedMatMulAttrs;
     const { a, b, bias, preluActivationWeights } = inputs as Record<string, TensorInfo | undefined>;
     if (activation !== 'linear' || preluActivationWeights) return original({ inputs, attrs, backend });
-    const product = transposeB
-      ? tf.tidy(() => {
-          const bt = swapLastAxes(tf, asTensor(tf, b));
-          const out = simdMatMul(backend, a!, bt, transposeA, bias);
-          return out ? own(tf, out) : undefined;
-        })
-      : simdMatMul(backend, a!, b!, transposeA, bias);
+    const product = gemmProduct(tf, backend, a!, b!, transposeA, transposeB, bias);
     return product ?? original({ inputs, attrs, backend });
   };
 }
