@@ -1,15 +1,17 @@
 // Batch normalization's training kernels (backend/batchnorm-kernels.ts, simd/batchnorm.wat)
 // against the tf-op path they replace (REGNET_FUSED_BATCHNORM=0): output, running statistics and
 // the gradients of x, γ and β within float32 rounding, with and without scale and center, on
-// image-shaped and flat inputs; channel counts that are not a multiple of 4 keep the op path.
+// image-shaped and flat inputs, and against the cpu backend at a size the helper thread splits;
+// channel counts that are not a multiple of 4 keep the op path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { BATCHNORM_FORWARD, useBatchNormKernels } from '../src/backend/batchnorm-kernels.js';
 import { BatchNorm } from '../src/layers/normalization.js';
+import { simdHelper } from '../src/backend/simd-kernels.js';
 
-const { tf } = await initBackend('wasm');
+const { tf, threads } = await initBackend('wasm');
 type Tensor = tfTypes.Tensor;
 
 interface Outcome {
@@ -86,6 +88,26 @@ for (const [label, shape, args] of [
     fused.grads.forEach((g, i) => assertClose(g, ops.grads[i]!, `gradient ${i}`, 1e-4));
   });
 }
+
+test('batchnorm kernels on wasm match the cpu backend (split by channels with the helper thread: 64×16×16×32 values)', async () => {
+  const shape = [64, 16, 16, 32];
+  const helper = simdHelper(tf.backend());
+  for (let i = 0; i < 100 && helper && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(helper?.ready || (threads ?? 1) < 2, 'the helper thread started');
+  const fused = await train(shape, {}, true);
+  assert.ok(fused.kernels.includes(BATCHNORM_FORWARD));
+  await tf.setBackend('cpu');
+  try {
+    const cpu = await train(shape, {}, true);
+    assert.ok(!cpu.kernels.includes(BATCHNORM_FORWARD), 'cpu runs the tf ops');
+    assertClose(fused.y, cpu.y, 'y');
+    assertClose(fused.movingMean, cpu.movingMean, 'moving mean');
+    assertClose(fused.movingVariance, cpu.movingVariance, 'moving variance');
+    fused.grads.forEach((g, i) => assertClose(g, cpu.grads[i]!, `gradient ${i}`, 1e-4));
+  } finally {
+    await tf.setBackend('wasm');
+  }
+});
 
 test('a channel count that is not a multiple of 4 keeps the tf-op path', async () => {
   assert.equal(useBatchNormKernels(tf, 6), false);
