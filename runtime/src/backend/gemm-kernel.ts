@@ -4,15 +4,26 @@
 // the MNIST MLP that doubled the time of the 784×256 product. The GEMM reads A (or A's
 // transpose) and B where they are, splits C's rows with the helper thread, and adds the products
 // in XNNPACK's order, so results are bit-identical to tfjs' matMul (runtime/test/gemm-kernel.test.ts).
+// A mostly-zero A (MNIST's pixels, a ReLU's outputs) skips its zeros (simd/sparse-gemm.wat), with
+// the same result bit for bit (runtime/test/sparse-gemm.test.ts).
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { PatchGeometry } from './heap-kernels.js';
-import { allocateFloat32 } from './tensor-memory.js';
-import { heapOffset, simdHelper, simdKernels, withScratch } from './simd-kernels.js';
+import { allocateFloat32, float32View } from './tensor-memory.js';
+import { heapOffset, simdHelper, simdKernels, withScratch, type SimdKernels } from './simd-kernels.js';
 
 type TensorInfo = tfTypes.TensorInfo;
 
 /** Below this many multiply-adds (~0.1 ms of work) waking the helper thread (0.1–0.2 ms on a VM) costs more than it saves. */
 const SPLIT_MIN_PRODUCTS = 1 << 21;
+
+/**
+ * A product skips A's zeros (simd/sparse-gemm.wat) when at most this share of A is nonzero: a
+ * nonzero's multiply-adds cost about 1.6 times a dense product's (B's rows are read scattered,
+ * and A's nonzeros are listed first); counting them costs ~1% of the product.
+ */
+const SPARSE_MAX_DENSITY = 0.5;
+/** Below this many multiply-adds the counting is not worth it. */
+const SPARSE_MIN_PRODUCTS = 1 << 16;
 
 const sizeOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
@@ -43,17 +54,54 @@ export function simdMatMul(backend: unknown, a: TensorInfo, b: TensorInfo, trans
   const outLead = a.shape.length >= b.shape.length ? lead(a) : lead(b);
   const [out] = allocateFloat32(backend, [[...outLead, M, N]]);
   const at = (t: TensorInfo) => heapOffset(backend, t);
+  const nonzeros = sparseNonzeros(backend, a, b, bias);
+  if (nonzeros !== undefined) {
+    // Each part lists its rows' nonzeros in its own scratch, of at most partBytes (simd-kernels.ts)
+    const partBytes = 4 * (M + 1) + 8 * (nonzeros + 1);
+    withScratch(backend, (2 * partBytes) / 4, (scratch) => {
+      const rows = (m0: number, m1: number) => {
+        const own = m0 === 0 ? scratch : scratch + partBytes;
+        return transposeA
+          ? [at(a), K, M, at(b), bias ? at(bias) : 0, at(out!), N, m0, m1, own]
+          : [at(a), K, at(b), bias ? at(bias) : 0, at(out!), N, m0, m1, own];
+      };
+      splitRows(backend, simd, transposeA ? 'sparse_gemm_transposed' : 'sparse_gemm', rows, M, nonzeros * N);
+    });
+    return out;
+  }
   // A[i, k] at a + i·sai + k·sak (bytes)
   const [sai, sak] = transposeA ? [4, 4 * M] : [4 * K, 4];
   const rows = (m0: number, m1: number) => [at(a), sai, sak, at(b), bias ? at(bias) : 0, at(out!), K, N, m0, m1, 0];
-  const helper = M >= 8 && M * K * N >= SPLIT_MIN_PRODUCTS ? simdHelper(backend) : undefined;
+  splitRows(backend, simd, 'gemm', rows, M, M * K * N);
+  return out;
+}
+
+/** Runs rows [0, M) of a product, split with the helper thread when there are `work` multiply-adds to share. */
+function splitRows(backend: unknown, simd: SimdKernels, kernel: 'gemm' | 'sparse_gemm' | 'sparse_gemm_transposed', rows: (m0: number, m1: number) => number[], M: number, work: number): void {
+  const helper = M >= 8 && work >= SPLIT_MIN_PRODUCTS ? simdHelper(backend) : undefined;
   if (helper) {
     const half = (M >> 3) << 2; // a multiple of the GEMM's 4-row tiles
-    helper.runBoth(simd, 'gemm', rows(0, half), rows(half, M));
+    helper.runBoth(simd, kernel, rows(0, half), rows(half, M));
   } else {
-    simd.gemm(...(rows(0, M) as Parameters<typeof simd.gemm>));
+    (simd[kernel] as (...args: number[]) => void)(...rows(0, M));
   }
-  return out;
+}
+
+/**
+ * The number of a's nonzeros when the product a·b (+ bias) skips a's zeros; undefined when it
+ * runs dense: a too dense or the product too small for the counting to pay, or a result that
+ * could differ from the dense one. Skipping gives the dense result bit for bit when b is finite
+ * (a zero times an infinity or NaN is NaN, not ±0) and no bias is -0 (the one start from which
+ * adding a skipped +0 would change a sum, to +0). a and b as simdMatMul takes them.
+ */
+export function sparseNonzeros(backend: unknown, a: TensorInfo, b: TensorInfo, bias?: TensorInfo): number | undefined {
+  const simd = simdKernels(backend);
+  const size = sizeOf(a.shape);
+  if (!simd || size * b.shape[b.shape.length - 1]! < SPARSE_MIN_PRODUCTS) return undefined;
+  if (bias && float32View(backend, bias).some((v) => v === 0 && 1 / v < 0)) return undefined;
+  if (simd.all_finite(heapOffset(backend, b), sizeOf(b.shape)) !== 1) return undefined;
+  const nonzeros = simd.nonzero_count(heapOffset(backend, a), size);
+  return nonzeros <= SPARSE_MAX_DENSITY * size ? nonzeros : undefined;
 }
 
 /** Elements of one chunk's patch matrix (8 MB): it is written, then read while still in cache. */

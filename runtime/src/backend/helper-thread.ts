@@ -85,4 +85,4 @@ export class HelperThread {
 }
 
 /** The kernels a call may be split for, by index, as the worker knows them. */
-export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'patches'];
+export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'patches', 'sparse_gemm', 'sparse_gemm_transposed'];

@@ -36,6 +36,16 @@ export interface SimdKernels {
   maxpool2x2_grad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number): void;
   /** simd/gemm.wat: rows [m0, m1) of C = A·B (+ bias, or + C with accumulate 1); A[i, k] at a + i·sai + k·sak. */
   gemm(a: number, sai: number, sak: number, b: number, bias: number, c: number, K: number, N: number, m0: number, m1: number, accumulate: number): void;
+  /** simd/sparse-gemm.wat: rows [m0, m1) of C = A·B (+ bias) skipping A's zeros, A [M, K]; scratch 4·(rows + 1) + 8·(their nonzeros + 1) bytes. */
+  sparse_gemm(a: number, K: number, b: number, bias: number, c: number, N: number, m0: number, m1: number, scratch: number): void;
+  /** simd/sparse-gemm.wat: rows [m0, m1) of C = Aᵀ·B (+ bias) skipping A's zeros, A [K, M]; scratch as sparse_gemm's. */
+  sparse_gemm_transposed(
+    a: number, K: number, M: number, b: number, bias: number, c: number, N: number, m0: number, m1: number, scratch: number,
+  ): void;
+  /** simd/sparse-gemm.wat: how many of x[0..n) are not ±0. */
+  nonzero_count(x: number, n: number): number;
+  /** simd/sparse-gemm.wat: 1 if x[0..n) are all finite, else 0. */
+  all_finite(x: number, n: number): number;
   /** simd/sum-of-squares.wat: Σx² of the even and of the odd elements, as two float64s at `sums`. */
   sum_of_squares(x: number, n: number, sums: number): void;
   /** simd/compare.wat: out[i] = x[i] ≥ s as a byte 1 or 0. */
@@ -51,7 +61,7 @@ export interface SimdKernels {
   ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'compare', 'dropout', 'gather', 'gemm', 'maxpool', 'patches', 'sum-of-squares'];
+const MODULES = ['adam', 'batchnorm', 'compare', 'dropout', 'gather', 'gemm', 'maxpool', 'patches', 'sparse-gemm', 'sum-of-squares'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
