@@ -51,14 +51,17 @@ test('Identity and same-dtype Cast share memory, survive the input, and leak not
   assert.equal(after.numBytes, before.numBytes);
 });
 
-test('GatherV2 matches cpu (rows, inner axes, int32, repeated and 2-D indices)', async () => {
+test('GatherV2 matches cpu (rows, inner axes, int32, short rows, repeated and 2-D indices)', async () => {
   const idx = (values: number[], shape = [values.length]) => tf.tensor(values, shape, 'int32');
   const cases: [string, () => tfTypes.Tensor][] = [
     ['batch rows', () => tf.gather(rand([100, 28, 28, 1], 1), idx([5, 99, 0, 5, 42]))],
     ['axis 1', () => tf.gather(rand([3, 7, 20], 2), idx([6, 0, 3]), 1)],
     ['int32 rows', () => tf.gather(tf.cast(tf.mul(rand([30, 16], 3), 100), 'int32'), idx([1, 29, 1]))],
     ['2-D indices', () => tf.gather(rand([12, 32], 4), idx([1, 2, 3, 11, 0, 0], [2, 3]))],
-    ['short rows (original kernel)', () => tf.gather(rand([50, 3], 5), idx([4, 49, 7]))],
+    ['short rows', () => tf.gather(rand([50, 3], 5), idx([4, 49, 7]))],
+    ['one-hot labels', () => tf.gather(tf.oneHot(idx([3, 1, 4, 1, 5, 9]), 10), idx([5, 0, 2]))],
+    ['single values', () => tf.gather(rand([40], 6), idx([39, 0, 17, 17]))],
+    ['short rows of an inner axis (original kernel)', () => tf.gather(rand([4, 6, 3], 7), idx([5, 0]), 1)],
   ];
   for (const [name, make] of cases) assert.equal(await wasmVsCpu(make), 0, name);
   assert.throws(() => tf.gather(rand([4, 16], 1), idx([4])), /index value 4 is not in \[0, 3\]/);

@@ -54,7 +54,9 @@ test('MNIST digits are mostly zeros: their products skip them', () => {
   assert.ok(nonzeros !== undefined && nonzeros > 0.1 * batch.size && nonzeros < 0.3 * batch.size, `nonzeros ${nonzeros} of ${batch.size}`);
   const dense = random([128, 784], 2);
   assert.equal(sparseNonzeros(tf.backend(), dense, weights), undefined, 'a dense a is multiplied densely');
-  tf.dispose([weights, dense]);
+  const narrow = random([784, 10], 3);
+  assert.equal(sparseNonzeros(tf.backend(), batch, narrow), undefined, 'a product 10 wide is multiplied densely');
+  tf.dispose([weights, dense, narrow]);
 });
 
 test('digits times weights, and the weight gradient digitsᵀ·dy: bit-identical to XNNPACK', () => {
@@ -65,12 +67,12 @@ test('digits times weights, and the weight gradient digitsᵀ·dy: bit-identical
   tf.dispose([weights, dy]);
 });
 
-// [M, K, N, density]: N = 37 leaves a 4-wide panel and a single column after a 32-wide one;
-// K = 30 leaves two values after the groups of four a row is scanned in; N = 7 has no 32-wide panel.
+// [M, K, N, density]: N = 37 and 71 leave a 4-wide panel and a single column after 32-wide
+// ones; K = 30 and 1,001 leave values after the groups of four a row is scanned in.
 const SHAPES: [number, number, number, number][] = [
   [64, 200, 37, 0.3],
   [50, 30, 100, 0.1],
-  [9, 1100, 7, 0.45],
+  [9, 1001, 71, 0.45],
 ];
 
 for (const [M, K, N, density] of SHAPES) {

@@ -24,6 +24,8 @@ const SPLIT_MIN_PRODUCTS = 1 << 21;
 const SPARSE_MAX_DENSITY = 0.5;
 /** Below this many multiply-adds the counting is not worth it. */
 const SPARSE_MIN_PRODUCTS = 1 << 16;
+/** Narrower products (a layer of 10 classes) gain nothing: listing the nonzeros costs what skipping saves. */
+const SPARSE_MIN_COLUMNS = 32;
 
 const sizeOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
 
@@ -89,7 +91,7 @@ function splitRows(backend: unknown, simd: SimdKernels, kernel: 'gemm' | 'sparse
 
 /**
  * The number of a's nonzeros when the product a·b (+ bias) skips a's zeros; undefined when it
- * runs dense: a too dense or the product too small for the counting to pay, or a result that
+ * runs dense: a too dense, the product too small or too narrow for skipping to pay, or a result that
  * could differ from the dense one. Skipping gives the dense result bit for bit when b is finite
  * (a zero times an infinity or NaN is NaN, not ±0) and no bias is -0 (the one start from which
  * adding a skipped +0 would change a sum, to +0). a and b as simdMatMul takes them.
@@ -97,7 +99,8 @@ function splitRows(backend: unknown, simd: SimdKernels, kernel: 'gemm' | 'sparse
 export function sparseNonzeros(backend: unknown, a: TensorInfo, b: TensorInfo, bias?: TensorInfo): number | undefined {
   const simd = simdKernels(backend);
   const size = sizeOf(a.shape);
-  if (!simd || size * b.shape[b.shape.length - 1]! < SPARSE_MIN_PRODUCTS) return undefined;
+  const N = b.shape[b.shape.length - 1]!;
+  if (!simd || N < SPARSE_MIN_COLUMNS || size * N < SPARSE_MIN_PRODUCTS) return undefined;
   if (bias && float32View(backend, bias).some((v) => v === 0 && 1 / v < 0)) return undefined;
   if (simd.all_finite(heapOffset(backend, b), sizeOf(b.shape)) !== 1) return undefined;
   const nonzeros = simd.nonzero_count(heapOffset(backend, a), size);

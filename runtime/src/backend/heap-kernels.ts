@@ -71,7 +71,7 @@ export function castKernel(original: KernelFunc): KernelFunc {
   };
 }
 
-/** Rows shorter than this are gathered by the original kernel (per-row JS calls would cost more). */
+/** Rows shorter than this are gathered by the original kernel (per-row JS calls would cost more; the SIMD kernel takes any). */
 const MIN_GATHER_ROW = 16;
 
 /** GatherV2 without batch dimensions: out[o, i, :] = x[o, indices[i], :], row by row. */
@@ -81,10 +81,13 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
     const { axis, batchDims } = args.attrs as unknown as tfTypes.GatherV2Attrs;
     const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const inner = x.shape.slice(parsedAxis + 1).reduce((a, b) => a * b, 1);
-    if ((batchDims ?? 0) !== 0 || x.dtype === 'string' || inner < MIN_GATHER_ROW) return original(args);
+    const outer = x.shape.slice(0, parsedAxis).reduce((a, b) => a * b, 1);
+    const simd = simdKernels(args.backend);
+    const elementBytes = { float32: 4, int32: 4, bool: 1 }[x.dtype as string];
+    const simdRows = simd && outer === 1 && indices.dtype === 'int32' && elementBytes !== undefined;
+    if ((batchDims ?? 0) !== 0 || x.dtype === 'string' || (!simdRows && inner < MIN_GATHER_ROW)) return original(args);
     const backend = heap(args.backend);
     const axisDim = x.shape[parsedAxis]!;
-    const outer = x.shape.slice(0, parsedAxis).reduce((a, b) => a * b, 1);
     // The same check and message as the original kernel, before anything is allocated.
     const ids = backend.typedArrayFromHeap(indices);
     const count = ids.length;
@@ -93,9 +96,7 @@ export function gatherKernel(tf: TF, original: KernelFunc): KernelFunc {
     }
     const outShape = [...x.shape.slice(0, parsedAxis), ...indices.shape, ...x.shape.slice(parsedAxis + 1)];
     const out = backend.makeOutput(outShape, x.dtype);
-    const simd = simdKernels(args.backend);
-    const elementBytes = { float32: 4, int32: 4, bool: 1 }[x.dtype as string];
-    if (simd && outer === 1 && indices.dtype === 'int32' && elementBytes !== undefined) {
+    if (simdRows) {
       simd.gather_rows(heapOffset(args.backend, x), heapOffset(args.backend, indices), count, inner * elementBytes, heapOffset(args.backend, out));
       return out;
     }
