@@ -31,7 +31,7 @@ export interface AdamUpdateAttrs {
 const f = Math.fround;
 
 /**
- * Parameters this large are updated half on the helper thread (each element alike on either):
+ * Parameters this large are updated partly on the helper thread (each element alike on either):
  * waking the helper costs ~0.2 ms on a VM, about what the MNIST MLP's 200,000 weights take.
  */
 const SPLIT_MIN_ELEMENTS = 1 << 20;
@@ -84,8 +84,7 @@ function adamUpdateKernel(): KernelFunc {
           length, a.hasMoments ? 1 : 0, B1, C1, B2, C2, BC2, EPS, STEP, f(a.decayFactors[p]!),
         ];
         const helper = n >= SPLIT_MIN_ELEMENTS ? simdHelper(backend) : undefined;
-        const half = (n >> 3) << 2; // whole 4-lane vectors in the first part
-        if (helper) helper.runBoth(simd, 'adam', part(0, half), part(half, n - half));
+        if (helper) helper.split(simd, 'adam', n, 4, (from, to) => part(from, to - from)); // (whole 4-lane vectors in the first part)
         else simd.adam(...(part(0, n) as Parameters<typeof simd.adam>));
       }
       return outs;

@@ -19,10 +19,10 @@ export interface BatchNormAttrs {
 
 const sizeOf = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
 
-/** Tensors this large are normalized half the channels on the helper thread (smaller ones take less than waking it, ~0.2 ms). */
+/** Tensors this large are normalized partly on the helper thread, by channels (smaller ones take less than waking it, ~0.2 ms). */
 const SPLIT_MIN_ELEMENTS = 1 << 19;
 
-/** Runs a batchnorm kernel over all C channels: on two threads, half the channels each, when worth it. */
+/** Runs a batchnorm kernel over all C channels: on two threads, split by channels, when worth it. */
 function byChannels(
   backend: unknown,
   kernel: 'batchnorm_forward' | 'batchnorm_backward',
@@ -32,12 +32,8 @@ function byChannels(
 ): void {
   const simd = simdKernels(backend)!;
   const helper = n >= SPLIT_MIN_ELEMENTS && C >= 8 ? simdHelper(backend) : undefined;
-  if (helper) {
-    const half = (C >> 3) << 2; // whole 4-lane vectors each
-    helper.runBoth(simd, kernel, args([0, half]), args([half, C]));
-  } else {
-    (simd[kernel] as (...a: number[]) => void)(...args([0, C]));
-  }
+  if (helper) helper.split(simd, kernel, C, 4, (from, to) => args([from, to])); // (whole 4-lane vectors each)
+  else (simd[kernel] as (...a: number[]) => void)(...args([0, C]));
 }
 
 /** x [..., C] (γ, β optional) → y [..., C], mean [C], variance [C] (biased), 1/√(var + ε) [C]. */

@@ -81,12 +81,8 @@ export function simdMatMul(backend: unknown, a: TensorInfo, b: TensorInfo, trans
 /** Runs rows [0, M) of a product, split with the helper thread when there are `work` multiply-adds to share. */
 function splitRows(backend: unknown, simd: SimdKernels, kernel: 'gemm' | 'sparse_gemm' | 'sparse_gemm_transposed', rows: (m0: number, m1: number) => number[], M: number, work: number): void {
   const helper = M >= 8 && work >= SPLIT_MIN_PRODUCTS ? simdHelper(backend) : undefined;
-  if (helper) {
-    const half = (M >> 3) << 2; // a multiple of the GEMM's 4-row tiles
-    helper.runBoth(simd, kernel, rows(0, half), rows(half, M));
-  } else {
-    (simd[kernel] as (...args: number[]) => void)(...rows(0, M));
-  }
+  if (helper) helper.split(simd, kernel, M, kernel === 'gemm' ? 4 : 1, rows); // (the GEMM's tiles are 4 rows)
+  else (simd[kernel] as (...args: number[]) => void)(...rows(0, M));
 }
 
 /**
@@ -141,15 +137,14 @@ export function simdFilterGradient(backend: unknown, x: TensorInfo, dy: TensorIn
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const images = Math.min(chunk, batch - b0);
       if (helper && images >= 2) {
-        const first = images >> 1;
-        helper.runBoth(simd, 'patches', patchArgs(b0, 0, first), patchArgs(b0, first, images - first));
+        helper.split(simd, 'patches', images, 1, (from, to) => patchArgs(b0, from, to - from));
       } else {
         simd.patches(...(patchArgs(b0, 0, images) as Parameters<typeof simd.patches>));
       }
       // A = Pᵀ: A[(i,j,c), (b,y,x)] at P + 4·(i,j,c) + 4·rows·(b,y,x)
       const K = images * perImage;
       const part = (m0: number, m1: number) => [patches, 4, 4 * rows, at(dy) + 4 * b0 * perImage * outChannels, 0, at(out!), K, outChannels, m0, m1, b0 > 0 ? 1 : 0];
-      if (helper && rows >= 8) helper.runBoth(simd, 'gemm', part(0, (rows >> 3) << 2), part((rows >> 3) << 2, rows));
+      if (helper && rows >= 8) helper.split(simd, 'gemm', rows, 4, part);
       else simd.gemm(...(part(0, rows) as Parameters<typeof simd.gemm>));
     }
   });

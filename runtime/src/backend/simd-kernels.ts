@@ -111,7 +111,7 @@ export function simdKernels(backend: unknown): SimdKernels | undefined {
 }
 
 /**
- * The helper thread that runs half of a split kernel call, on the threaded build (shared memory)
+ * The helper thread that runs part of a split kernel call, on the threaded build (shared memory)
  * only; started on first use. REGNET_THREADS=1 gives the single-threaded build, so no helper.
  */
 export function simdHelper(backend: unknown): HelperThread | undefined {
