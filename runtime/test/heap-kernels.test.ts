@@ -8,7 +8,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { registerCpuKernels, useWasmOverrides } from '../src/backend/wasm-kernels.js';
 import { squaredGlobalNorm } from '../src/train/clip.js';
-import { transposedPatches } from '../src/backend/heap-kernels.js';
+import { meanOfRows, sumOfRows, transposedPatches } from '../src/backend/heap-kernels.js';
 import { heapOffset, simdKernels } from '../src/backend/simd-kernels.js';
 
 const { tf } = await initBackend('wasm');
@@ -152,6 +152,31 @@ test('Sum and Mean over leading axes (bias gradients, batchnorm moments) match c
     assert.deepEqual(ours, theirs, `mean ${shape} ${axis} bit for bit`);
   }
   assert.equal(await wasmVsCpu(() => tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0)), 0);
+});
+
+test('Sum and Mean over leading axes in WebAssembly equal their JavaScript loops bit for bit (odd widths, rows mod 4, extremes)', () => {
+  const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+  for (const [rows, width] of [[128, 256], [7, 5], [12, 6], [4, 1], [131, 3], [1, 9], [2048, 32]] as const) {
+    // small values between a large one and its negation (2^56 and -2^56): the float64 sums round
+    // while the large value is in them, so they depend on the order of the additions; and extremes
+    const values = Float32Array.from({ length: rows * width }, (_, i) => {
+      const r = Math.floor(i / width) % 6;
+      return r === 0 ? 2 ** 56 : r === 3 ? -(2 ** 56) : ((i * 7919) % 1000) / 7 - 70;
+    });
+    if (rows * width > 12) [values[3], values[8], values[11]] = [-0, 1e-42, 3e38];
+    const x = tf.tensor2d(values, [rows, width]);
+    for (const mean of [false, true]) {
+      const ours = (mean ? tf.mean(x, 0) : tf.sum(x, 0)).dataSync() as Float32Array;
+      const reference = new Float32Array(width);
+      (mean ? meanOfRows : sumOfRows)(values, rows, width, reference);
+      assert.deepEqual(bits(ours), bits(reference), `${mean ? 'mean' : 'sum'} of ${rows}×${width}`);
+    }
+    x.dispose();
+  }
+  // a NaN and an infinity stay in their columns
+  const special = tf.tensor2d([1, NaN, 2, 3, Infinity, 4], [3, 2]);
+  assert.deepEqual(Array.from(tf.sum(special, 0).dataSync()), [Infinity, NaN]);
+  special.dispose();
 });
 
 test('the filter gradient (im2col GEMM) matches cpu at the convnet shapes and with strides', async () => {

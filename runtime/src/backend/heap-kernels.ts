@@ -309,33 +309,44 @@ function leadingAxesReduction(tf: TF, original: KernelFunc, mean: boolean): Kern
     const width = kept.reduce((a, b) => a * b, 1);
     const backend = heap(args.backend);
     const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
-    const src = backend.typedArrayFromHeap(x) as Float32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    if (mean) {
-      // Float32 accumulators (stores round each sum as wasm's float does).
-      dst.fill(0);
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0, at = r * width; c < width; c++, at++) dst[c] = dst[c]! + src[at]!;
-      }
-      for (let c = 0; c < width; c++) dst[c] = dst[c]! / rows;
+    const simd = simdKernels(args.backend);
+    // simd/reduce-rows.wat, the same sums; its float32 division by rows is exact below 2^24 rows
+    if (simd && rows < 2 ** 24) {
+      const [from, to] = [heapOffset(args.backend, x), heapOffset(args.backend, out)];
+      if (mean) simd.mean_rows(from, rows, width, to);
+      else withScratch(args.backend, 2 * width, (acc) => simd.sum_rows(from, rows, width, to, acc));
       return out;
     }
-    const acc = new Float64Array(width);
-    // Four rows per pass: a quarter of the accumulator loads and stores.
-    let r = 0;
-    for (; r + 4 <= rows; r += 4) {
-      const a0 = r * width;
-      const a1 = a0 + width;
-      const a2 = a1 + width;
-      const a3 = a2 + width;
-      for (let c = 0; c < width; c++) acc[c] += src[a0 + c]! + src[a1 + c]! + src[a2 + c]! + src[a3 + c]!;
-    }
-    for (; r < rows; r++) {
-      for (let c = 0, at = r * width; c < width; c++, at++) acc[c] += src[at]!;
-    }
-    dst.set(acc);
+    // Views are taken after makeOutput: an allocation may grow (and so detach) the heap.
+    (mean ? meanOfRows : sumOfRows)(backend.typedArrayFromHeap(x) as Float32Array, rows, width, backend.typedArrayFromHeap(out) as Float32Array);
     return out;
   };
+}
+
+/** dst[c] = Σ_r src[r, c] in float64, four rows per pass (a quarter of the accumulator loads and stores). */
+export function sumOfRows(src: Float32Array, rows: number, width: number, dst: Float32Array): void {
+  const acc = new Float64Array(width);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a0 = r * width;
+    const a1 = a0 + width;
+    const a2 = a1 + width;
+    const a3 = a2 + width;
+    for (let c = 0; c < width; c++) acc[c] += src[a0 + c]! + src[a1 + c]! + src[a2 + c]! + src[a3 + c]!;
+  }
+  for (; r < rows; r++) {
+    for (let c = 0, at = r * width; c < width; c++, at++) acc[c] += src[at]!;
+  }
+  dst.set(acc);
+}
+
+/** dst[c] = (Σ_r src[r, c]) / rows with float32 accumulators (stores round each sum as wasm's float does). */
+export function meanOfRows(src: Float32Array, rows: number, width: number, dst: Float32Array): void {
+  dst.fill(0);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0, at = r * width; c < width; c++, at++) dst[c] = dst[c]! + src[at]!;
+  }
+  for (let c = 0; c < width; c++) dst[c] = dst[c]! / rows;
 }
 
 /**

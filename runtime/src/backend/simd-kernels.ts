@@ -48,6 +48,10 @@ export interface SimdKernels {
   all_finite(x: number, n: number): number;
   /** simd/sum-of-squares.wat: Σx² of the even and of the odd elements, as two float64s at `sums`. */
   sum_of_squares(x: number, n: number, sums: number): void;
+  /** simd/reduce-rows.wat: out[c] = Σ_r x[r, c] (float64 sums in acc, 8·width bytes), as heap-kernels.ts' Sum. */
+  sum_rows(x: number, rows: number, width: number, out: number, acc: number): void;
+  /** simd/reduce-rows.wat: out[c] = (Σ_r x[r, c]) / rows in float32, as heap-kernels.ts' Mean. */
+  mean_rows(x: number, rows: number, width: number, out: number): void;
   /** simd/compare.wat: out[i] = x[i] ≥ s as a byte 1 or 0. */
   greater_equal_scalar(x: number, n: number, s: number, out: number): void;
   /** simd/dropout.wat: n mask values, scale or 0, from Alea's state (c, s0, s1, s2). */
@@ -61,7 +65,7 @@ export interface SimdKernels {
   ): void;
 }
 
-const MODULES = ['adam', 'batchnorm', 'compare', 'dropout', 'gather', 'gemm', 'maxpool', 'patches', 'sparse-gemm', 'sum-of-squares'];
+const MODULES = ['adam', 'batchnorm', 'compare', 'dropout', 'gather', 'gemm', 'maxpool', 'patches', 'reduce-rows', 'sparse-gemm', 'sum-of-squares'];
 
 const DIR = fileURLToPath(new URL('./simd/', import.meta.url));
 const instances = new WeakMap<object, SimdKernels | null>();
