@@ -115,7 +115,16 @@ test('optimizer state round-trips through JSON: resumed steps equal uninterrupte
   const resumed = tf.variable(tf.tensor1d([1, 2, 3]));
   const b = createOptimizer(tf, config, [{ name: 'w', variable: resumed, decay: true }]);
   grads.slice(0, 2).forEach((g) => b.apply({ w: g }, 0.01));
-  const saved = JSON.parse(JSON.stringify(b.getState()));
+  const taken = b.getState();
+  const early = b.getState();
+  // the state taken is a snapshot: a later step (undone on the weights) does not change it
+  const weights = resumed.clone();
+  b.apply({ w: grads[2]! }, 0.01);
+  resumed.assign(weights);
+  weights.dispose();
+  const saved = JSON.parse(JSON.stringify(taken));
+  assert.deepEqual(saved, JSON.parse(JSON.stringify(early)));
+  assert.notDeepEqual(saved, JSON.parse(JSON.stringify(b.getState())));
   b.dispose();
   const c = createOptimizer(tf, config, [{ name: 'w', variable: resumed, decay: true }]);
   c.setState(saved);
