@@ -5,7 +5,8 @@
 //   cifar    2x conv32+bn, pool, 2x conv64+bn, pool, dropout, dense; 2,000 32x32x3 images ≤ 3x
 // all batch 128, adam(lr: 0.001), accuracy metric, no validation. Contenders, alternating within
 // each of REPEATS rounds (so a change of machine load hits them alike; ratios are per round and
-// the tables show their medians):
+// the tables show their medians). In a round each contender trains EPOCHS_PER_ROUND epochs and
+// its median epoch is the round's figure: a 0.2 s MLP epoch varies by 30% on a shared VM.
 //   - the compiled spec through RegNet's own loop (train/loop.ts) on wasm;
 //   - for mlp and convnet, the same model hand-written with tfjs-layers `model.fit` (same backend);
 //   - PyTorch (runtime/bench/torch_epoch.py, /usr/bin/python3; skipped with a note when it has no
@@ -45,6 +46,8 @@ const SEED = 1;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const REPEATS = QUICK ? 1 : 2;
+/** Epochs each contender trains in a round, of which the median counts (short epochs are the noisiest). */
+const EPOCHS_PER_ROUND: Record<Workload, number> = QUICK ? { mlp: 1, convnet: 1, lstm: 1, cifar: 1 } : { mlp: 7, convnet: 3, lstm: 1, cifar: 1 };
 /**
  * Before any timing each contender trains one whole epoch (JIT tiers, XNNPACK operators, the
  * allocator, caches): the goals compare seconds per epoch after the first, as issue 14 measures.
@@ -199,15 +202,28 @@ interface TorchFiles {
   batch: number;
 }
 
-function torchRun(name: Workload, files: TorchFiles, threads: number, cap: number, warmupSteps: number): TorchRun {
+/** The epoch of median time per step among `epochs`. */
+function medianEpoch(epochs: Timing[]): Timing {
+  const sorted = [...epochs].sort((a, b) => a.seconds / a.steps - b.seconds / b.steps);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
+/** `count` epochs of `run`, and its median one. */
+async function medianOf(count: number, run: () => Promise<Timing>): Promise<Timing> {
+  const epochs: Timing[] = [];
+  for (let e = 0; e < count; e++) epochs.push(await run());
+  return medianEpoch(epochs);
+}
+
+function torchRun(name: Workload, files: TorchFiles, threads: number, cap: number, warmupSteps: number, epochs: number): TorchRun {
   const r = spawnSync(
     PYTHON,
     [TORCH_SCRIPT, '--model', name, '--shape', files.shape.join(','), '--data', files.x, '--labels', files.y, '--n', String(files.n),
-      '--batch', String(files.batch), '--threads', String(threads), '--epochs', '1', '--warmup-steps', String(warmupSteps),
+      '--batch', String(files.batch), '--threads', String(threads), '--epochs', String(epochs), '--warmup-steps', String(warmupSteps),
       '--lr', '0.001', '--max-seconds', String(cap)],
     {
       encoding: 'utf8',
-      timeout: (cap + 120) * 1000,
+      timeout: (epochs * cap + 120) * 1000,
       // torch.set_num_threads covers ATen's OpenMP pool, not OpenBLAS's own pthreads (the MLP's
       // matrix products): without these, "1 thread" ran BLAS on 2 threads and "2 threads" ran 4.
       env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
@@ -219,8 +235,8 @@ function torchRun(name: Workload, files: TorchFiles, threads: number, cap: numbe
     peak_rss_mb: number;
     epochs: { seconds: number; cpu_seconds: number; steps: number }[];
   };
-  const epoch = out.epochs[0]!;
-  return { steps: epoch.steps, seconds: epoch.seconds, cpuSeconds: epoch.cpu_seconds, version: out.torch, peakRssMb: out.peak_rss_mb };
+  const epoch = medianEpoch(out.epochs.map((e) => ({ steps: e.steps, seconds: e.seconds, cpuSeconds: e.cpu_seconds })));
+  return { ...epoch, version: out.torch, peakRssMb: out.peak_rss_mb };
 }
 
 interface ContenderResult {
@@ -290,24 +306,26 @@ async function benchWorkload(name: Workload, torch: { available: boolean; note?:
   if (fitModel) for (let e = 0; e < WARMUP_EPOCHS; e++) await fitRun(fitModel, split.x, yOneHot!, batch, cap);
 
   const rounds: Record<string, Timing[]> = { regnet_wasm: [], fit_wasm: [], torch_1: [], torch_2: [] };
+  const perRound = EPOCHS_PER_ROUND[name];
   let torchVersion = '';
   let torchPeakRss = 0;
   for (let r = 0; r < REPEATS; r++) {
-    const a = await regnetRun(tf, ir, ours, data, cap);
+    const a = await medianOf(perRound, () => regnetRun(tf, ir, ours, data, cap));
     rounds.regnet_wasm!.push(a);
-    log(`round ${r + 1}: regnet/wasm ${a.steps} steps in ${a.seconds.toFixed(2)} s (CPU ${a.cpuSeconds.toFixed(2)} s)`);
+    const of = perRound > 1 ? ` (median of ${perRound} epochs)` : '';
+    log(`round ${r + 1}: regnet/wasm ${a.steps} steps in ${a.seconds.toFixed(2)} s (CPU ${a.cpuSeconds.toFixed(2)} s)${of}`);
     if (fitModel) {
-      const b = await fitRun(fitModel, split.x, yOneHot!, batch, cap);
+      const b = await medianOf(perRound, () => fitRun(fitModel, split.x, yOneHot!, batch, cap));
       rounds.fit_wasm!.push(b);
-      log(`round ${r + 1}: fit/wasm    ${b.steps} steps in ${b.seconds.toFixed(2)} s (CPU ${b.cpuSeconds.toFixed(2)} s)`);
+      log(`round ${r + 1}: fit/wasm    ${b.steps} steps in ${b.seconds.toFixed(2)} s (CPU ${b.cpuSeconds.toFixed(2)} s)${of}`);
     }
     if (torch.available) {
       for (const threads of [1, 2]) {
-        const t = torchRun(name, files, threads, cap, warmupSteps);
+        const t = torchRun(name, files, threads, cap, warmupSteps, perRound);
         torchVersion = t.version;
         torchPeakRss = Math.max(torchPeakRss, t.peakRssMb);
         rounds[`torch_${threads}`]!.push(t);
-        log(`round ${r + 1}: torch/${threads}     ${t.steps} steps in ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds.toFixed(2)} s)`);
+        log(`round ${r + 1}: torch/${threads}     ${t.steps} steps in ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds.toFixed(2)} s)${of}`);
       }
     }
   }
@@ -508,6 +526,7 @@ async function main(): Promise<void> {
     setup: {
       specs: 'bench/{mlp,convnet,lstm,cifar}.regnet (lstm and cifar on seeded synthetic files in bench/data/)',
       rounds: REPEATS,
+      epochs_per_round: Object.fromEntries(names.map((n) => [n, EPOCHS_PER_ROUND[n]])),
       warmup_epochs: WARMUP_EPOCHS,
       cap_seconds: Object.fromEntries(names.map((n) => [n, capOf(n)])),
       torch: torch.available

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend/select.js';
 import { DROPOUT_MASK, useDropoutMaskKernel } from '../src/backend/dropout-kernel.js';
+import { simdHelper } from '../src/backend/simd-kernels.js';
 import { dropoutMask } from '../src/layers/common.js';
 
 const { tf } = await initBackend('wasm');
@@ -51,4 +52,34 @@ test('the wasm dropout mask is the cpu backend\'s, bit for bit', async () => {
   } finally {
     await tf.setBackend('wasm');
   }
+});
+
+test('a mask made ahead on the helper thread is the one asked for next; a wrong guess is dropped and freed', { skip: !simdHelper(tf.backend()) && 'one thread' }, async () => {
+  const helper = simdHelper(tf.backend())!;
+  for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(helper.ready, 'the helper thread started');
+  const bits = (t: import('@tensorflow/tfjs').Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).buffer));
+  // buffers the backend holds (a mask made ahead is one, though not yet a tensor)
+  const buffers = () => tf.backend().numDataIds();
+  // a chain as a dropout layer makes it: each call names the next seed
+  const seeds = [11, 12, 13, 14];
+  const made = seeds.map((seed, i) => dropoutMask([128, 256], 0.2, seed, seeds[i + 1]));
+  made.forEach((mask, i) => assert.deepEqual(Array.from(mask.dataSync()), Array.from(opsMask([128, 256], 0.2, seeds[i]!)), `seed ${seeds[i]}`));
+  // the first three came ahead: the same bits as made directly
+  for (const [i, seed] of seeds.entries()) {
+    const direct = dropoutMask([128, 256], 0.2, seed);
+    assert.deepEqual(bits(made[i]!), bits(direct), `seed ${seed} made ahead`);
+    direct.dispose();
+  }
+  // a guess that misses (another shape, as an epoch's last, smaller batch): dropped, not leaked
+  const first = dropoutMask([128, 256], 0.2, 21, 22);
+  first.dispose();
+  const before = buffers();
+  const other = dropoutMask([112, 256], 0.2, 22, 23); // the mask made ahead for 22 was [128, 256]
+  assert.deepEqual(Array.from(other.dataSync()), Array.from(opsMask([112, 256], 0.2, 22)));
+  other.dispose();
+  const plain = dropoutMask([112, 256], 0.2, 23); // takes the [112, 256] mask made for 23, starts none
+  plain.dispose();
+  assert.equal(buffers(), before - 1, 'the missed [128, 256] mask is freed, the one taken is given out (and disposed)');
+  tf.dispose(made);
 });

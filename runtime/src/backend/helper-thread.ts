@@ -35,6 +35,8 @@ export class HelperThread {
   /** Per kernel, the share of a split call's work this thread takes. */
   private readonly shares = new Map<KernelName, number>();
   private sequence = 0;
+  /** The sequence number of a background call (start()) not yet waited for, else 0. */
+  private pending = 0;
   private readonly worker: Worker;
 
   constructor(memory: WebAssembly.Memory) {
@@ -66,13 +68,7 @@ export class HelperThread {
       call(...there);
       return;
     }
-    if (there.length > MAX_ARGS) throw new Error(`${kernel}: more than ${MAX_ARGS} arguments`);
-    this.args.set(there);
-    Atomics.store(this.control, CONTROL.kernel, KERNEL_NAMES.indexOf(kernel));
-    Atomics.store(this.control, CONTROL.argc, there.length);
-    const sequence = ++this.sequence;
-    Atomics.store(this.control, CONTROL.request, sequence);
-    Atomics.notify(this.control, CONTROL.request);
+    const sequence = this.post(kernel, there);
     try {
       call(...here);
       afterMine?.(); // (the split's timing of this thread's part)
@@ -80,9 +76,46 @@ export class HelperThread {
       // Even when this thread's part failed: the next call must not overwrite the helper's arguments.
       this.waitFor(sequence);
     }
+    this.checkFailed(kernel);
+  }
+
+  /**
+   * Starts `kernel(...args)` on the helper in the background (work for a later kernel call,
+   * as the next dropout mask) and returns at once; false (nothing started) when the helper is
+   * not ready. The next call to the helper, or finish(), waits for it first.
+   */
+  start(kernel: KernelName, args: number[]): boolean {
+    if (!this.ready) return false;
+    this.pending = this.post(kernel, args);
+    return true;
+  }
+
+  /** Waits for the call start() began, if any (a no-op when it is done). */
+  finish(): void {
+    if (this.pending === 0) return;
+    const sequence = this.pending;
+    this.pending = 0;
+    this.waitFor(sequence);
+    this.checkFailed('background call');
+  }
+
+  /** Posts a call to the helper (after any background call): its sequence number. */
+  private post(kernel: KernelName, args: number[]): number {
+    if (args.length > MAX_ARGS) throw new Error(`${kernel}: more than ${MAX_ARGS} arguments`);
+    this.finish();
+    this.args.set(args);
+    Atomics.store(this.control, CONTROL.kernel, KERNEL_NAMES.indexOf(kernel));
+    Atomics.store(this.control, CONTROL.argc, args.length);
+    const sequence = ++this.sequence;
+    Atomics.store(this.control, CONTROL.request, sequence);
+    Atomics.notify(this.control, CONTROL.request);
+    return sequence;
+  }
+
+  private checkFailed(what: string): void {
     if (Atomics.load(this.control, CONTROL.failed) !== 0) {
       Atomics.store(this.control, CONTROL.failed, 0);
-      throw new Error(`${kernel} failed on the helper thread`);
+      throw new Error(`${what} failed on the helper thread`);
     }
   }
 
@@ -101,6 +134,7 @@ export class HelperThread {
       (kernels[kernel] as (...a: number[]) => void)(...args(0, total));
       return;
     }
+    this.finish(); // (a background call is not this split's time)
     const clock = () => performance.timeOrigin + performance.now(); // comparable across threads
     const start = clock();
     let mineEnd = start;
@@ -136,4 +170,6 @@ export function nextShare(
 }
 
 /** The kernels a call may be split for, by index, as the worker knows them. */
-export const KERNEL_NAMES: KernelName[] = ['adam', 'batchnorm_forward', 'batchnorm_backward', 'gemm', 'patches', 'sparse_gemm', 'sparse_gemm_transposed'];
+export const KERNEL_NAMES: KernelName[] = [
+  'adam', 'batchnorm_forward', 'batchnorm_backward', 'dropout_mask', 'gemm', 'patches', 'sparse_gemm', 'sparse_gemm_transposed',
+];

@@ -42,9 +42,19 @@ export function isNoisyLayer(layer: unknown): layer is NoisyLayer {
 
 /** The seed for the next draw of `layer` (a 31-bit integer, as tfjs random ops take). */
 export function nextNoiseSeed(layer: NoisyLayer): number {
-  // Two rounds of an integer hash (murmur3 finalizer) of (seed, call) decorrelate neighbours.
-  let h = (Math.imul(layer.seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(layer.noiseCalls, 0x85ebca6b)) >>> 0;
+  const seed = noiseSeed(layer, layer.noiseCalls);
   layer.noiseCalls += 1;
+  return seed;
+}
+
+/** The seed nextNoiseSeed will give next, without taking it (a mask can be made ahead). */
+export function peekNoiseSeed(layer: NoisyLayer): number {
+  return noiseSeed(layer, layer.noiseCalls);
+}
+
+function noiseSeed(layer: NoisyLayer, call: number): number {
+  // Two rounds of an integer hash (murmur3 finalizer) of (seed, call) decorrelate neighbours.
+  let h = (Math.imul(layer.seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(call, 0x85ebca6b)) >>> 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -55,11 +65,12 @@ export function nextNoiseSeed(layer: NoisyLayer): number {
 
 /**
  * Inverted-dropout multiplier of `shape`: 0 with probability `rate`, else 1/(1-rate). On wasm
- * one kernel makes the same mask (backend/dropout-kernel.ts).
+ * one kernel makes the same mask (backend/dropout-kernel.ts), and with `nextSeed` starts that
+ * seed's mask ahead in the background.
  */
-export function dropoutMask(shape: number[], rate: number, seed: number): Tensor {
+export function dropoutMask(shape: number[], rate: number, seed: number, nextSeed?: number): Tensor {
   if (useDropoutMaskKernel(tf)) {
-    const attrs: DropoutMaskAttrs = { shape, rate, seed };
+    const attrs: DropoutMaskAttrs = { shape, rate, seed, ...(nextSeed !== undefined ? { nextSeed } : {}) };
     return tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap) as Tensor;
   }
   return tf.tidy(() => {

@@ -10,6 +10,7 @@ import {
   type LayerArgs,
   nextNoiseSeed,
   type NoisyLayer,
+  peekNoiseSeed,
   oneTensor,
   type Shape,
   type Tensor,
@@ -44,7 +45,8 @@ export class SeededDropout extends tf.layers.Layer implements NoisyLayer {
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = oneTensor(inputs);
     if (!(isTraining(kwargs) || this.monteCarlo) || this.rate === 0) return x;
-    return tf.tidy(() => tf.mul(x, dropoutMask(this.maskShape(x.shape), this.rate, nextNoiseSeed(this))));
+    // (the layer's next mask, of the same shape in the next step, is made ahead on wasm)
+    return tf.tidy(() => tf.mul(x, dropoutMask(this.maskShape(x.shape), this.rate, nextNoiseSeed(this), peekNoiseSeed(this))));
   }
 
   override computeOutputShape(shape: Shape | Shape[]): Shape | Shape[] {
