@@ -4,7 +4,7 @@
 //   lstm     embedding(5000, 64), lstm(64), dense(2); 4,000 x 100 tokens goal ≤ 3x
 //   cifar    2x conv32+bn, pool, 2x conv64+bn, pool, dropout, dense; 2,000 32x32x3 images ≤ 3x
 // all batch 128, adam(lr: 0.001), accuracy metric, no validation. Contenders, alternating within
-// each of REPEATS rounds (so a change of machine load hits them alike; ratios are per round and
+// each of ROUNDS rounds (so a change of machine load hits them alike; ratios are per round and
 // the tables show their medians). In a round each contender trains EPOCHS_PER_ROUND epochs and
 // its median epoch is the round's figure: a 0.2 s MLP epoch varies by 30% on a shared VM.
 //   - the compiled spec through RegNet's own loop (train/loop.ts) on wasm;
@@ -45,7 +45,8 @@ const ALL: Workload[] = ['mlp', 'convnet', 'lstm', 'cifar'];
 const SEED = 1;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const REPEATS = QUICK ? 1 : 2;
+/** Rounds per workload: the MLP's are short, and its ratio the closest to its goal. */
+const ROUNDS: Record<Workload, number> = QUICK ? { mlp: 1, convnet: 1, lstm: 1, cifar: 1 } : { mlp: 3, convnet: 2, lstm: 2, cifar: 2 };
 /** Epochs each contender trains in a round, of which the median counts (short epochs are the noisiest). */
 const EPOCHS_PER_ROUND: Record<Workload, number> = QUICK ? { mlp: 1, convnet: 1, lstm: 1, cifar: 1 } : { mlp: 7, convnet: 3, lstm: 1, cifar: 1 };
 /**
@@ -309,7 +310,7 @@ async function benchWorkload(name: Workload, torch: { available: boolean; note?:
   const perRound = EPOCHS_PER_ROUND[name];
   let torchVersion = '';
   let torchPeakRss = 0;
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < ROUNDS[name]; r++) {
     const a = await medianOf(perRound, () => regnetRun(tf, ir, ours, data, cap));
     rounds.regnet_wasm!.push(a);
     const of = perRound > 1 ? ` (median of ${perRound} epochs)` : '';
@@ -525,7 +526,7 @@ async function main(): Promise<void> {
     load_average: load,
     setup: {
       specs: 'bench/{mlp,convnet,lstm,cifar}.regnet (lstm and cifar on seeded synthetic files in bench/data/)',
-      rounds: REPEATS,
+      rounds: Object.fromEntries(names.map((n) => [n, ROUNDS[n]])),
       epochs_per_round: Object.fromEntries(names.map((n) => [n, EPOCHS_PER_ROUND[n]])),
       warmup_epochs: WARMUP_EPOCHS,
       cap_seconds: Object.fromEntries(names.map((n) => [n, capOf(n)])),
