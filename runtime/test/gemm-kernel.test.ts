@@ -110,12 +110,13 @@ test('a product split between the main and the helper thread equals it on one th
 });
 
 // [batch, height, width, channels, out channels, kernel, stride, padding]: the CIFAR bench's
-// first layer (3 channels, not a multiple of 4), a strided valid convolution, and one whose
+// first layer (3 channels, not a multiple of 4), a strided valid convolution, and two whose
 // batch takes several chunks of the patch matrix.
 const CONVOLUTIONS: [number, number, number, number, number, number, number, 'same' | 'valid'][] = [
   [16, 32, 32, 3, 32, 3, 1, 'same'],
   [8, 15, 13, 8, 12, 3, 2, 'valid'],
   [64, 16, 16, 32, 16, 3, 1, 'same'],
+  [64, 16, 16, 32, 12, 3, 1, 'same'], // several chunks added up in the last 12 mod 8 columns too
 ];
 
 for (const [batch, height, width, channels, outChannels, k, stride, pad] of CONVOLUTIONS) {

@@ -125,7 +125,44 @@
       (br $each)))
     (f32.store (local.get $pc) (local.get $acc)))
 
-  (func (export "gemm")
+;; four elements of one column, rows r..r+3, as four independent sums: a single sum waits on
+  ;; its previous add at each k (4x slower for the last two columns of a layer of 10 classes)
+  (func $element4 (param $pa i32) (param $sai i32) (param $sak i32) (param $pb i32) (param $sbk i32) (param $K i32)
+      (param $bias i32) (param $from_c i32) (param $pc i32) (param $sci i32)
+    (local $acc0 f32) (local $acc1 f32) (local $acc2 f32) (local $acc3 f32) (local $b f32)
+    (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (if (local.get $from_c)
+      (then
+        (local.set $acc0 (f32.load (local.get $pc)))
+        (local.set $acc1 (f32.load (i32.add (local.get $pc) (local.get $sci))))
+        (local.set $acc2 (f32.load (i32.add (local.get $pc) (i32.shl (local.get $sci) (i32.const 1)))))
+        (local.set $acc3 (f32.load (i32.add (local.get $pc) (i32.mul (local.get $sci) (i32.const 3))))))
+      (else (if (local.get $bias) (then
+        (local.set $acc0 (f32.load (local.get $bias)))
+        (local.set $acc1 (local.get $acc0)) (local.set $acc2 (local.get $acc0)) (local.set $acc3 (local.get $acc0))))))
+    (local.set $p1 (i32.add (local.get $pa) (local.get $sai)))
+    (local.set $p2 (i32.add (local.get $p1) (local.get $sai)))
+    (local.set $p3 (i32.add (local.get $p2) (local.get $sai)))
+    (block $done (loop $each
+      (br_if $done (i32.eqz (local.get $K)))
+      (local.set $b (f32.load (local.get $pb)))
+      (local.set $acc0 (f32.add (local.get $acc0) (f32.mul (f32.load (local.get $pa)) (local.get $b))))
+      (local.set $acc1 (f32.add (local.get $acc1) (f32.mul (f32.load (local.get $p1)) (local.get $b))))
+      (local.set $acc2 (f32.add (local.get $acc2) (f32.mul (f32.load (local.get $p2)) (local.get $b))))
+      (local.set $acc3 (f32.add (local.get $acc3) (f32.mul (f32.load (local.get $p3)) (local.get $b))))
+      (local.set $pa (i32.add (local.get $pa) (local.get $sak)))
+      (local.set $p1 (i32.add (local.get $p1) (local.get $sak)))
+      (local.set $p2 (i32.add (local.get $p2) (local.get $sak)))
+      (local.set $p3 (i32.add (local.get $p3) (local.get $sak)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $sbk)))
+      (local.set $K (i32.sub (local.get $K) (i32.const 1)))
+      (br $each)))
+    (f32.store (local.get $pc) (local.get $acc0))
+    (f32.store (i32.add (local.get $pc) (local.get $sci)) (local.get $acc1))
+    (f32.store (i32.add (local.get $pc) (i32.shl (local.get $sci) (i32.const 1))) (local.get $acc2))
+    (f32.store (i32.add (local.get $pc) (i32.mul (local.get $sci) (i32.const 3))) (local.get $acc3)))
+
+    (func (export "gemm")
     (param $a i32) (param $sai i32) (param $sak i32) (param $b i32) (param $bias i32) (param $c i32)
     (param $K i32) (param $N i32) (param $m0 i32) (param $m1 i32) (param $accumulate i32)
     (local $sbk i32) (local $j i32) (local $i i32) (local $n8 i32) (local $biasj i32)
@@ -165,11 +202,20 @@
           (br $rows)))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $panels)))
-      ;; the last N mod 8 columns, one element at a time
+      ;; the last N mod 8 columns, four rows (then one) at a time
       (block $cols_done (loop $cols
         (br_if $cols_done (i32.ge_u (local.get $j) (local.get $N)))
         (local.set $biasj (select (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))) (i32.const 0) (local.get $bias)))
         (local.set $i (local.get $m0))
+        (block $fours_done (loop $fours
+          (br_if $fours_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m1)))
+          (call $element4
+            (i32.add (local.get $ak) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sak)
+            (i32.add (local.get $bk) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbk) (local.get $kb) (local.get $biasj)
+            (local.get $from_c)
+            (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $N)) (local.get $j)) (i32.const 2))) (local.get $sbk))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $fours)))
         (block $elements_done (loop $elements
           (br_if $elements_done (i32.ge_u (local.get $i) (local.get $m1)))
           (call $element
