@@ -83,3 +83,18 @@ test('a mask made ahead on the helper thread is the one asked for next; a wrong 
   assert.equal(buffers(), before - 1, 'the missed [128, 256] mask is freed, the one taken is given out (and disposed)');
   tf.dispose(made);
 });
+
+test('background work that fails on the helper thread is reported by the next wait, and the helper goes on', { skip: !simdHelper(tf.backend()) && 'one thread' }, () => {
+  const helper = simdHelper(tf.backend())!;
+  assert.ok(helper.ready);
+  // a mask written out of the heap's bounds (at 1 GB) traps on the helper
+  assert.ok(helper.start('dropout_mask', [0, 0.1, 0.2, 0.3, 16, 0.5, 2, 2 ** 30]));
+  assert.throws(() => helper.finish(), /background call failed on the helper thread/);
+  helper.finish(); // nothing pending: no wait, no error
+  const mask = dropoutMask([64, 64], 0.5, 5, 6);
+  assert.deepEqual(Array.from(mask.dataSync()), Array.from(opsMask([64, 64], 0.5, 5)));
+  mask.dispose();
+  const next = dropoutMask([64, 64], 0.5, 6);
+  assert.deepEqual(Array.from(next.dataSync()), Array.from(opsMask([64, 64], 0.5, 6)), 'made ahead after the failure');
+  next.dispose();
+});
