@@ -9,7 +9,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { BATCHNORM_FORWARD, useBatchNormKernels } from '../src/backend/batchnorm-kernels.js';
 import { BatchNorm } from '../src/layers/normalization.js';
-import { simdHelper } from '../src/backend/simd-kernels.js';
+import { readyHelper } from './kernel-helpers.js';
 
 const { tf, threads } = await initBackend('wasm');
 type Tensor = tfTypes.Tensor;
@@ -91,9 +91,7 @@ for (const [label, shape, args] of [
 
 test('batchnorm kernels on wasm match the cpu backend (split by channels with the helper thread: 64×16×16×32 values)', async () => {
   const shape = [64, 16, 16, 32];
-  const helper = simdHelper(tf.backend());
-  for (let i = 0; i < 100 && helper && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(helper?.ready || (threads ?? 1) < 2, 'the helper thread started');
+  if ((threads ?? 1) >= 2) await readyHelper(tf); // (else one thread: no helper)
   const fused = await train(shape, {}, true);
   assert.ok(fused.kernels.includes(BATCHNORM_FORWARD));
   await tf.setBackend('cpu');

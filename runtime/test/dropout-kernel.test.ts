@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend/select.js';
 import { DROPOUT_MASK, useDropoutMaskKernel } from '../src/backend/dropout-kernel.js';
 import { simdHelper } from '../src/backend/simd-kernels.js';
+import { readyHelper } from './kernel-helpers.js';
 import { dropoutMask } from '../src/layers/common.js';
 
 const { tf } = await initBackend('wasm');
@@ -55,9 +56,7 @@ test('the wasm dropout mask is the cpu backend\'s, bit for bit', async () => {
 });
 
 test('a mask made ahead on the helper thread is the one asked for next; a wrong guess is dropped and freed', { skip: !simdHelper(tf.backend()) && 'one thread' }, async () => {
-  const helper = simdHelper(tf.backend())!;
-  for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(helper.ready, 'the helper thread started');
+  const helper = await readyHelper(tf);
   const bits = (t: import('@tensorflow/tfjs').Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).buffer));
   // buffers the backend holds (a mask made ahead is one, though not yet a tensor)
   const buffers = () => tf.backend().numDataIds();

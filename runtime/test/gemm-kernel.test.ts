@@ -8,35 +8,14 @@ import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { simdMatMul } from '../src/backend/gemm-kernel.js';
-import { simdHelper, simdKernels } from '../src/backend/simd-kernels.js';
+import { simdKernels } from '../src/backend/simd-kernels.js';
 import { useWasmOverrides } from '../src/backend/wasm-kernels.js';
+import { assertBitIdentical, bothWays as compareWithXnnpack, readyHelper, worstAgainstCpu } from './kernel-helpers.js';
 
 const { tf, threads } = await initBackend('wasm');
 type Tensor = tfTypes.Tensor;
 
-/**
- * f's values with RegNet's kernels, and g's (f's by default) with XNNPACK's (the overrides
- * switched off). XNNPACK takes plain operands only: tfjs' wasm kernel multiplies transposed ones
- * in another order, so g transposes them first, as RegNet did before the GEMM.
- */
-function bothWays(f: () => Tensor, g = f): [Float32Array, Float32Array] {
-  const ours = tf.tidy(f);
-  useWasmOverrides(tf, false, ['BatchMatMul', '_FusedMatMul']);
-  try {
-    const theirs = tf.tidy(g);
-    return [ours.dataSync() as Float32Array, theirs.dataSync() as Float32Array];
-  } finally {
-    useWasmOverrides(tf, true, ['BatchMatMul', '_FusedMatMul']);
-  }
-}
-
-function assertBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const [a, e] = [bits(actual), bits(expected)];
-  const first = a.findIndex((v, i) => v !== e[i]);
-  assert.equal(first, -1, `${what}: element ${first} is ${actual[first]}, tfjs gives ${expected[first]}`);
-}
+const bothWays = (f: () => Tensor, g = f) => compareWithXnnpack(tf, f, g);
 
 const random = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -88,10 +67,7 @@ test('a leading batch dimension of 1 is a plain product; a batch of matrices and
 });
 
 test('a product split between the main and the helper thread equals it on one thread', { skip: (threads ?? 1) < 2 && 'one thread' }, async () => {
-  const helper = simdHelper(tf.backend());
-  assert.ok(helper, 'the threaded build has a helper thread');
-  for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(helper.ready, 'the helper thread started');
+  const helper = await readyHelper(tf);
   const simd = simdKernels(tf.backend())!;
   const [a, b] = [random([96, 200], 11), random([200, 72], 12)];
   const run = (split: boolean) =>
@@ -178,18 +154,8 @@ test('products, biased products and a filter gradient at the GEMM\'s tile and bl
       const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 16] };
       return (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tfTypes.NamedAttrMap) as Tensor).dataSync() as Float32Array;
     });
-  const wasm = [...compute(), filterGradient()];
-  await tf.setBackend('cpu');
-  try {
-    const cpu = [...compute(), filterGradient()];
-    wasm.forEach((values, i) => {
-      let worst = 0;
-      values.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - cpu[i]![j]!) / (1 + Math.abs(cpu[i]![j]!)))));
-      // float32 sums of up to 6,144 products in other orders (measured: up to 1.3e-4); a wrong
-      // index or a lost block is off by whole products
-      assert.ok(worst < 1e-3, `case ${i}: relative difference ${worst}`);
-    });
-  } finally {
-    await tf.setBackend('wasm');
-  }
+  // float32 sums of up to 6,144 products in other orders (measured: up to 1.3e-4); a wrong index
+  // or a lost block is off by whole products
+  const worst = await worstAgainstCpu(tf, () => [...compute(), filterGradient()]);
+  worst.forEach((w, i) => assert.ok(w < 1e-3, `case ${i}: relative difference ${w}`));
 });

@@ -8,31 +8,14 @@ import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { sparseNonzeros } from '../src/backend/gemm-kernel.js';
-import { heapOffset, simdHelper, simdKernels } from '../src/backend/simd-kernels.js';
-import { useWasmOverrides } from '../src/backend/wasm-kernels.js';
+import { heapOffset, simdKernels } from '../src/backend/simd-kernels.js';
+import { assertBitIdentical, bothWays as compareWithXnnpack, readyHelper, worstAgainstCpu } from './kernel-helpers.js';
 import { mnistDigits } from '../src/data/sources/mnist.js';
 
 const { tf, threads } = await initBackend('wasm');
 type Tensor = tfTypes.Tensor;
 
-/** f's values with RegNet's kernels, and with XNNPACK's (the overrides off; operands plain, as it takes them). */
-function bothWays(f: () => Tensor, g = f): [Float32Array, Float32Array] {
-  const ours = tf.tidy(f).dataSync() as Float32Array;
-  useWasmOverrides(tf, false, ['BatchMatMul', '_FusedMatMul']);
-  try {
-    return [ours, tf.tidy(g).dataSync() as Float32Array];
-  } finally {
-    useWasmOverrides(tf, true, ['BatchMatMul', '_FusedMatMul']);
-  }
-}
-
-function assertBitIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const bits = (x: Float32Array) => new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const [a, e] = [bits(actual), bits(expected)];
-  const first = a.findIndex((v, i) => v !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i])));
-  assert.equal(first, -1, `${what}: element ${first} is ${actual[first]}, XNNPACK gives ${expected[first]}`);
-}
+const bothWays = (f: () => Tensor, g = f) => compareWithXnnpack(tf, f, g);
 
 const random = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 /** Normal values where a uniform draw is under `density`, else +0 or -0. */
@@ -121,10 +104,7 @@ test('an infinite b or a bias of -0 keeps the product dense, whose result differ
 });
 
 test('a sparse product split between the main and the helper thread equals it on one thread', { skip: (threads ?? 1) < 2 && 'one thread' }, async () => {
-  const helper = simdHelper(tf.backend());
-  assert.ok(helper, 'the threaded build has a helper thread');
-  for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(helper.ready, 'the helper thread started');
+  const helper = await readyHelper(tf);
   const simd = simdKernels(tf.backend())!;
   const at = (t: Tensor) => heapOffset(tf.backend(), t);
   const b = random([784, 256], 12);
@@ -164,17 +144,6 @@ test('sparse products match the cpu backend', async () => {
       const bias = random([70], 15);
       return [tf.matMul(a, b), tf.matMul(a, random([96, 70], 16), true, false), tf.fused.matMul({ a, b, bias })].map((t) => t.dataSync() as Float32Array);
     });
-  const wasm = compute();
-  await tf.setBackend('cpu');
-  try {
-    const cpu = compute();
-    wasm.forEach((values, i) => {
-      let worst = 0;
-      values.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - cpu[i]![j]!) / (1 + Math.abs(cpu[i]![j]!)))));
-      // float32 sums of up to 300 products in other orders; a lost or misplaced term is off by a whole product
-      assert.ok(worst < 1e-4, `case ${i}: relative difference ${worst}`);
-    });
-  } finally {
-    await tf.setBackend('wasm');
-  }
+  // float32 sums of up to 300 products in other orders; a lost or misplaced term is off by a whole product
+  (await worstAgainstCpu(tf, compute)).forEach((worst, i) => assert.ok(worst < 1e-4, `case ${i}: relative difference ${worst}`));
 });
