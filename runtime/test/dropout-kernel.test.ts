@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend/select.js';
 import { DROPOUT_MASK, useDropoutMaskKernel } from '../src/backend/dropout-kernel.js';
-import { simdHelper } from '../src/backend/simd-kernels.js';
+import { simdHelper, simdKernels } from '../src/backend/simd-kernels.js';
 import { readyHelper } from './kernel-helpers.js';
 import { dropoutMask } from '../src/layers/common.js';
 
@@ -62,7 +62,7 @@ test('a mask made ahead on the helper thread is the one asked for next; a wrong 
   const buffers = () => tf.backend().numDataIds();
   // a chain as a dropout layer makes it: each call names the next seed
   const seeds = [11, 12, 13, 14];
-  const made = seeds.map((seed, i) => dropoutMask([128, 256], 0.2, seed, seeds[i + 1]));
+  const made = seeds.map((seed, i) => dropoutMask([128, 256], 0.2, seed, { stream: 1, nextSeed: seeds[i + 1] }));
   made.forEach((mask, i) => assert.deepEqual(Array.from(mask.dataSync()), Array.from(opsMask([128, 256], 0.2, seeds[i]!)), `seed ${seeds[i]}`));
   // the first three came ahead: the same bits as made directly
   for (const [i, seed] of seeds.entries()) {
@@ -71,13 +71,13 @@ test('a mask made ahead on the helper thread is the one asked for next; a wrong 
     direct.dispose();
   }
   // a guess that misses (another shape, as an epoch's last, smaller batch): dropped, not leaked
-  const first = dropoutMask([128, 256], 0.2, 21, 22);
+  const first = dropoutMask([128, 256], 0.2, 21, { stream: 2, nextSeed: 22 });
   first.dispose();
   const before = buffers();
-  const other = dropoutMask([112, 256], 0.2, 22, 23); // the mask made ahead for 22 was [128, 256]
+  const other = dropoutMask([112, 256], 0.2, 22, { stream: 2, nextSeed: 23 }); // the mask made ahead for 22 was [128, 256]
   assert.deepEqual(Array.from(other.dataSync()), Array.from(opsMask([112, 256], 0.2, 22)));
   other.dispose();
-  const plain = dropoutMask([112, 256], 0.2, 23); // takes the [112, 256] mask made for 23, starts none
+  const plain = dropoutMask([112, 256], 0.2, 23, { stream: 2 }); // takes the [112, 256] mask made for 23, starts none
   plain.dispose();
   assert.equal(buffers(), before - 1, 'the missed [128, 256] mask is freed, the one taken is given out (and disposed)');
   tf.dispose(made);
@@ -90,10 +90,31 @@ test('background work that fails on the helper thread is reported by the next wa
   assert.ok(helper.start('dropout_mask', [0, 0.1, 0.2, 0.3, 16, 0.5, 2, 2 ** 30]));
   assert.throws(() => helper.finish(), /background call failed on the helper thread/);
   helper.finish(); // nothing pending: no wait, no error
-  const mask = dropoutMask([64, 64], 0.5, 5, 6);
+  const mask = dropoutMask([64, 64], 0.5, 5, { stream: 3, nextSeed: 6 });
   assert.deepEqual(Array.from(mask.dataSync()), Array.from(opsMask([64, 64], 0.5, 5)));
   mask.dispose();
-  const next = dropoutMask([64, 64], 0.5, 6);
+  const next = dropoutMask([64, 64], 0.5, 6, { stream: 3 });
   assert.deepEqual(Array.from(next.dataSync()), Array.from(opsMask([64, 64], 0.5, 6)), 'made ahead after the failure');
   next.dispose();
+});
+
+test('two dropout layers in turn each take their own masks made ahead', { skip: !simdHelper(tf.backend()) && 'one thread' }, async () => {
+  await readyHelper(tf);
+  const simd = simdKernels(tf.backend())!;
+  const original = simd.dropout_mask;
+  let madeHere = 0; // masks this thread makes (the helper's own instance is not counted)
+  simd.dropout_mask = (...args) => (madeHere++, original(...args));
+  try {
+    const layers = [{ stream: 4, seeds: [31, 32, 33] }, { stream: 5, seeds: [41, 42, 43] }];
+    for (let step = 0; step < 3; step++) {
+      for (const { stream, seeds } of layers) {
+        const mask = dropoutMask([32, 40], 0.3, seeds[step]!, { stream, nextSeed: seeds[step + 1] });
+        assert.deepEqual(Array.from(mask.dataSync()), Array.from(opsMask([32, 40], 0.3, seeds[step]!)), `stream ${stream}, seed ${seeds[step]}`);
+        mask.dispose();
+      }
+    }
+    assert.equal(madeHere, 2, 'only each layer\'s first mask is made when asked for');
+  } finally {
+    simd.dropout_mask = original;
+  }
 });

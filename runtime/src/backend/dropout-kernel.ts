@@ -23,6 +23,8 @@ export interface DropoutMaskAttrs {
   seed: number;
   /** The seed the layer's next mask will have: that mask is made ahead, in the background. */
   nextSeed?: number;
+  /** Which layer's masks these are (its own seed): each layer has one mask made ahead. */
+  stream?: number;
 }
 
 /** A mask made ahead: its output, and what it was made for. */
@@ -30,7 +32,8 @@ interface MaskAhead {
   out: TensorInfo;
   key: string;
 }
-const masksAhead = new WeakMap<object, MaskAhead>();
+/** Per backend, per stream (layer), the mask made ahead. */
+const masksAhead = new WeakMap<object, Map<number, MaskAhead>>();
 const keyOf = (shape: number[], rate: number, seed: number) => `${shape.join('x')} ${rate} ${seed}`;
 
 /** Alea's state after seeding, as seedrandom keeps it. */
@@ -51,12 +54,14 @@ function maskArgs(backend: unknown, shape: number[], rate: number, seed: number,
 
 function dropoutMaskKernel(): KernelFunc {
   return ({ backend, attrs }) => {
-    const { shape, rate, seed, nextSeed } = attrs as unknown as DropoutMaskAttrs;
+    const { shape, rate, seed, nextSeed, stream = 0 } = attrs as unknown as DropoutMaskAttrs;
     const simd = simdKernels(backend)!;
     const helper = simdHelper(backend);
-    // the mask made ahead, when it is this one (the helper done with it); else it is dropped
-    const ahead = masksAhead.get(backend as object);
-    masksAhead.delete(backend as object);
+    // the stream's mask made ahead, when it is this one (the helper done with it); else dropped
+    let streams = masksAhead.get(backend as object);
+    if (!streams) masksAhead.set(backend as object, (streams = new Map()));
+    const ahead = streams.get(stream);
+    streams.delete(stream);
     helper?.finish();
     let out: TensorInfo | undefined;
     if (ahead?.key === keyOf(shape, rate, seed)) out = ahead.out;
@@ -67,7 +72,7 @@ function dropoutMaskKernel(): KernelFunc {
     }
     if (helper && nextSeed !== undefined) {
       const [next] = allocateFloat32(backend, [shape]);
-      if (helper.start('dropout_mask', maskArgs(backend, shape, rate, nextSeed, next!))) masksAhead.set(backend as object, { out: next!, key: keyOf(shape, rate, nextSeed) });
+      if (helper.start('dropout_mask', maskArgs(backend, shape, rate, nextSeed, next!))) streams.set(stream, { out: next!, key: keyOf(shape, rate, nextSeed) });
       else (backend as { disposeData(id: unknown): void }).disposeData(next!.dataId);
     }
     return out!;

@@ -65,12 +65,13 @@ function noiseSeed(layer: NoisyLayer, call: number): number {
 
 /**
  * Inverted-dropout multiplier of `shape`: 0 with probability `rate`, else 1/(1-rate). On wasm
- * one kernel makes the same mask (backend/dropout-kernel.ts), and with `nextSeed` starts that
- * seed's mask ahead in the background.
+ * one kernel makes the same mask (backend/dropout-kernel.ts); given `ahead`, the layer's own seed
+ * (`stream`, to tell its masks from other layers') and its next seed, it takes the mask made
+ * ahead for this one and starts the next one's in the background.
  */
-export function dropoutMask(shape: number[], rate: number, seed: number, nextSeed?: number): Tensor {
+export function dropoutMask(shape: number[], rate: number, seed: number, ahead?: { stream: number; nextSeed?: number }): Tensor {
   if (useDropoutMaskKernel(tf)) {
-    const attrs: DropoutMaskAttrs = { shape, rate, seed, ...(nextSeed !== undefined ? { nextSeed } : {}) };
+    const attrs: DropoutMaskAttrs = { shape, rate, seed, ...ahead };
     return tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap) as Tensor;
   }
   return tf.tidy(() => {

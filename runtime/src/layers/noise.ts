@@ -46,7 +46,8 @@ export class SeededDropout extends tf.layers.Layer implements NoisyLayer {
     const x = oneTensor(inputs);
     if (!(isTraining(kwargs) || this.monteCarlo) || this.rate === 0) return x;
     // (the layer's next mask, of the same shape in the next step, is made ahead on wasm)
-    return tf.tidy(() => tf.mul(x, dropoutMask(this.maskShape(x.shape), this.rate, nextNoiseSeed(this), peekNoiseSeed(this))));
+    const seed = nextNoiseSeed(this);
+    return tf.tidy(() => tf.mul(x, dropoutMask(this.maskShape(x.shape), this.rate, seed, { nextSeed: peekNoiseSeed(this), stream: this.seed })));
   }
 
   override computeOutputShape(shape: Shape | Shape[]): Shape | Shape[] {
