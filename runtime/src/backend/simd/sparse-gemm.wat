@@ -9,16 +9,14 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-;; A's nonzeros are listed by row of C, in order of k, in a scratch area of the caller's (each
-;; thread its own): starts[r] is row r's first entry and starts[r + 1] one past its last; an
-;; entry is 8 bytes, the byte offset of B's row k and the value A[i, k]. The rows are then
-;; computed from their lists 32 columns at a time in registers. Lists are written without
-;; branching on each value (a slot is written, and kept only if the value is nonzero): digit
-;; strokes make zeros and nonzeros too irregular for branch prediction.
-
-  ;; A slot is written for every value of a group of four with a nonzero; the next slot moves up
-  ;; only past a nonzero. In the columns' lists a zero's slot is one past the last entry ($junk):
-  ;; a column that is full has its next slot at the next column's start.
+  ;; A's nonzeros are listed by row of C, in order of k, in a scratch area of the caller's (each
+  ;; thread its own): starts[r] is row r's first entry and starts[r + 1] one past its last; an
+  ;; entry is 8 bytes, the byte offset of B's row k and the value A[i, k]. The rows are then
+  ;; computed from their lists 32 columns at a time in registers. Lists are written without
+  ;; branching on each value, digit strokes being too irregular for branch prediction: a slot is
+  ;; written for every value of a group of four with a nonzero, and the next slot moves up only
+  ;; past a nonzero (hence one entry of slack). In the columns' lists (Aᵀ) a zero's slot is one
+  ;; past the last entry ($junk): a column that is full has its next slot at the next column's.
 
   ;; C = A·B (+ bias), rows [m0, m1), A [M, K] row-major: the rows' lists, then the rows.
   ;; scratch: 4·(m1 - m0 + 1) + 8·(the rows' nonzeros + 1) bytes.
