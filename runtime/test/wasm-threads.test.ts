@@ -10,7 +10,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { threadsPerProcess, threadsSettingProblem, wasmThreads, workloadOf, xnnpackPoolThreads } from '../src/backend/wasm-threads.js';
-import { nextShare } from '../src/backend/helper-thread.js';
 import { compile } from '@regnet/compiler';
 import { REGNETC, REPO, tempDir, writeSpec } from './run-helpers.js';
 
@@ -58,20 +57,6 @@ test('XNNPACK\'s pool: every thread for a model with convolutions, one (and the 
   assert.equal(xnnpackPoolThreads(2, workloadOf({ nodes: [{ op: 'input' }, { op: 'conv1d' }, { op: 'dense' }] })), 2, 'conv1d counts');
   assert.equal(xnnpackPoolThreads(2), 2, 'an unknown model gets the whole pool');
   assert.equal(xnnpackPoolThreads(1, workloadOf(compile(CONVNET).ir!)), 1);
-});
-
-test('a split call\'s cut moves towards where both parts end together: a late or slower helper gets less', () => {
-  // 100 rows cut at 50; this thread took 1 ms for its 50 (0.02 ms a row)
-  const times = (late: number, helperMs: number) => ({ start: 0, mineEnd: 1, helperStart: late, helperEnd: late + helperMs });
-  assert.equal(nextShare(0.5, 100, 50, times(0, 1)), 0.5, 'even: no move');
-  // helper 0.4 ms late, as fast: both end together at 0.6 of the rows (0.6·2 = 0.4 + 0.4·2); a quarter of the way there
-  assert.ok(Math.abs(nextShare(0.5, 100, 50, times(0.4, 1)) - (0.5 + 0.25 * 0.1)) < 1e-12);
-  // helper twice as slow a row: 2/3 of the rows
-  assert.ok(Math.abs(nextShare(0.5, 100, 50, times(0, 2)) - (0.5 + 0.25 * (2 / 3 - 0.5))) < 1e-12);
-  assert.ok(nextShare(0.5, 100, 50, times(0, 0.5)) < 0.5, 'a faster helper gets more');
-  assert.equal(nextShare(0.85, 100, 50, times(5, 10)), 0.85, 'at most 0.85 here');
-  assert.equal(nextShare(0.5, 100, 50, { start: 0, mineEnd: 1, helperStart: -5, helperEnd: -4 }), 0.5, 'another call\'s times are ignored');
-  assert.equal(nextShare(0.5, 100, 50, times(0, 0)), 0.5, 'a part measured as 0 is ignored');
 });
 
 test('trial processes side by side share the cores; an explicit REGNET_THREADS wins', () => {

@@ -4,15 +4,12 @@
 // channels) while the main thread runs the other. Each output element is computed exactly as
 // one thread would compute it, so results are bit-identical at any thread count. The hand-off is
 // synchronous, through Atomics on a small shared block: a tfjs kernel function cannot await.
-// Where a call is cut adapts to how the helper keeps up: on a VM it wakes 0.1–0.3 ms late and
-// reads data the main thread has just written from the other core's cache.
+// The helper also takes background work: a call a later kernel will need (the next dropout mask).
 import { Worker } from 'node:worker_threads';
 import { kernelModules, type SimdKernels } from './simd-kernels.js';
 
 /** Slots of the control block (Int32Array indices); the arguments follow as float64s. */
 export const CONTROL = { request: 0, done: 1, kernel: 2, argc: 3, ready: 4, failed: 5 } as const;
-/** Where the helper writes when it started and finished its last part (float64 ms, timeOrigin + now). */
-export const TIMES_BYTE_OFFSET = 32;
 export const ARGS_BYTE_OFFSET = 64;
 export const MAX_ARGS = 24;
 const CONTROL_BYTES = ARGS_BYTE_OFFSET + 8 * MAX_ARGS;
@@ -22,18 +19,23 @@ const SPIN_MS = 0.2;
 
 const WORKER_FILE = new URL('./helper-thread-worker.js', import.meta.url);
 
-/** The bounds of this thread's share of a split call, and how fast the share follows each call's timings. */
-const SHARE_RANGE = [0.25, 0.85] as const;
-const SHARE_STEP = 0.25;
-
 export type KernelName = keyof SimdKernels;
+
+/**
+ * Whether the helper takes background work (start()). Not beside XNNPACK's pool threads: they
+ * run at the lowest priority on the same cores, so background work there holds up their share
+ * of every convolution (CIFAR's dropout mask made ahead slowed its epochs by 15%).
+ */
+let backgroundWork = true;
+
+/** Allows or stops background work on the helper (select.ts: only when XNNPACK's pool is one thread). */
+export function setBackgroundWork(allowed: boolean): void {
+  backgroundWork = allowed;
+}
 
 export class HelperThread {
   private readonly control: Int32Array;
   private readonly args: Float64Array;
-  private readonly times: Float64Array;
-  /** Per kernel, the share of a split call's work this thread takes. */
-  private readonly shares = new Map<KernelName, number>();
   private sequence = 0;
   /** The sequence number of a background call (start()) not yet waited for, else 0. */
   private pending = 0;
@@ -43,7 +45,6 @@ export class HelperThread {
     const block = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(block);
     this.args = new Float64Array(block, ARGS_BYTE_OFFSET, MAX_ARGS);
-    this.times = new Float64Array(block, TIMES_BYTE_OFFSET, 2);
     // No inherited flags: the process's own `-e` script or `--import` preload (a queue trial's
     // checkpoint channel) is not the helper's to run.
     this.worker = new Worker(WORKER_FILE, { workerData: { memory, control: block, modules: kernelModules(true) }, execArgv: [] });
@@ -61,7 +62,7 @@ export class HelperThread {
    * Runs `kernel(...here)` on this thread and `kernel(...there)` on the helper at the same
    * time; returns when both are done. The two calls must write disjoint memory.
    */
-  runBoth(kernels: SimdKernels, kernel: KernelName, here: number[], there: number[], afterMine?: () => void): void {
+  runBoth(kernels: SimdKernels, kernel: KernelName, here: number[], there: number[]): void {
     const call = kernels[kernel] as (...args: number[]) => void;
     if (!this.ready) {
       call(...here);
@@ -71,7 +72,6 @@ export class HelperThread {
     const sequence = this.post(kernel, there);
     try {
       call(...here);
-      afterMine?.(); // (the split's timing of this thread's part)
     } finally {
       // Even when this thread's part failed: the next call must not overwrite the helper's arguments.
       this.waitFor(sequence);
@@ -82,10 +82,11 @@ export class HelperThread {
   /**
    * Starts `kernel(...args)` on the helper in the background (work for a later kernel call,
    * as the next dropout mask) and returns at once; false (nothing started) when the helper is
-   * not ready. The next call to the helper, or finish(), waits for it first.
+   * not ready or takes no background work. The next call to the helper, or finish(), waits for
+   * it first.
    */
   start(kernel: KernelName, args: number[]): boolean {
-    if (!this.ready) return false;
+    if (!this.ready || !backgroundWork) return false;
     this.pending = this.post(kernel, args);
     return true;
   }
@@ -120,26 +121,19 @@ export class HelperThread {
   }
 
   /**
-   * Runs `kernel` over [0, total) (rows, elements, channels, images), cut in multiples of
-   * `granule` between this thread, which takes [0, cut), and the helper, which takes the rest:
-   * `args(from, to)` gives a part's arguments. The cut moves towards where both parts would
-   * have ended together in the last calls: this thread's share grows by what the helper was
-   * late or slower.
+   * Runs `kernel` over [0, total) (rows, elements, channels, images), cut in half at a multiple
+   * of `granule`: this thread takes [0, cut), the helper the rest; `args(from, to)` gives a
+   * part's arguments. (A cut that followed how late and slow the helper was in the last calls
+   * measured no faster on the MLP and 2–10% slower on CIFAR.)
    */
   split(kernels: SimdKernels, kernel: KernelName, total: number, granule: number, args: (from: number, to: number) => number[]): void {
-    const share = this.shares.get(kernel) ?? 0.5;
     const units = Math.floor(total / granule); // (a remainder goes to the helper's part)
-    const cut = granule * Math.min(units - 1, Math.max(1, Math.round(units * share)));
-    if (units < 2 || !this.ready) {
+    if (units < 2) {
       (kernels[kernel] as (...a: number[]) => void)(...args(0, total));
       return;
     }
-    this.finish(); // (a background call is not this split's time)
-    const clock = () => performance.timeOrigin + performance.now(); // comparable across threads
-    const start = clock();
-    let mineEnd = start;
-    this.runBoth(kernels, kernel, args(0, cut), args(cut, total), () => (mineEnd = clock()));
-    this.shares.set(kernel, nextShare(share, total, cut, { start, mineEnd, helperStart: this.times[0]!, helperEnd: this.times[1]! }));
+    const cut = granule * (units >> 1);
+    this.runBoth(kernels, kernel, args(0, cut), args(cut, total));
   }
 
   private waitFor(sequence: number): void {
@@ -151,22 +145,6 @@ export class HelperThread {
       done = Atomics.load(this.control, CONTROL.done);
     }
   }
-}
-
-/**
- * This thread's next share of a split call, moved towards the one with which both parts would
- * have ended together this time: from this call's times (ms, on a clock both threads share), per
- * unit of work this thread's and the helper's, and how late the helper began.
- */
-export function nextShare(
-  share: number, total: number, cut: number, t: { start: number; mineEnd: number; helperStart: number; helperEnd: number },
-): number {
-  const mine = (t.mineEnd - t.start) / cut;
-  const theirs = (t.helperEnd - t.helperStart) / (total - cut);
-  if (!(mine > 0 && theirs > 0 && t.helperStart >= t.start - 1)) return share; // a part measured as 0, or another call's times
-  const late = Math.max(0, t.helperStart - t.start);
-  const ideal = (late + total * theirs) / (total * (mine + theirs));
-  return share + SHARE_STEP * (Math.min(SHARE_RANGE[1], Math.max(SHARE_RANGE[0], ideal)) - share);
 }
 
 /** The kernels a call may be split for, by index, as the worker knows them. */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { TF } from '../contracts.js';
 import { registerCpuKernels, registerWasmKernels } from './wasm-kernels.js';
 import { settleWasmThreads, threadsSettingProblem, wasmThreads, withWasmThreads, xnnpackPoolThreads, type Workload } from './wasm-threads.js';
+import { setBackgroundWork } from './helper-thread.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -103,8 +104,10 @@ async function activateWasm(tf: TF, workload?: Workload): Promise<boolean> {
   if (ok) {
     wasmStarted = true;
     const pool = settleWasmThreads(tf.backend());
-    // A pool of one on the threaded build still has the helper thread: two threads.
+    // A pool of one on the threaded build still has the helper thread: two threads. The helper
+    // takes background work only there (beside a pool it would hold up XNNPACK's threads).
     wasmThreadCount = pool === 1 && wasmThreadCount > 1 ? 2 : pool;
+    setBackgroundWork(pool === 1);
   }
   return ok;
 }
