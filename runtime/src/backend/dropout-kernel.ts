@@ -23,7 +23,7 @@ export interface DropoutMaskAttrs {
   seed: number;
   /** The seed the layer's next mask will have: that mask is made ahead, in the background. */
   nextSeed?: number;
-  /** Which layer's masks these are (its own seed): each layer has one mask made ahead. */
+  /** Which layer's masks these are (its own seed): each layer has one mask made ahead. Without it, none. */
   stream?: number;
 }
 
@@ -54,26 +54,29 @@ function maskArgs(backend: unknown, shape: number[], rate: number, seed: number,
 
 function dropoutMaskKernel(): KernelFunc {
   return ({ backend, attrs }) => {
-    const { shape, rate, seed, nextSeed, stream = 0 } = attrs as unknown as DropoutMaskAttrs;
+    const { shape, rate, seed, nextSeed, stream } = attrs as unknown as DropoutMaskAttrs;
     const simd = simdKernels(backend)!;
     const helper = simdHelper(backend);
-    // the stream's mask made ahead, when it is this one (the helper done with it); else dropped
+    const dispose = (info: TensorInfo) => (backend as { disposeData(id: unknown): void }).disposeData(info.dataId);
     let streams = masksAhead.get(backend as object);
     if (!streams) masksAhead.set(backend as object, (streams = new Map()));
-    const ahead = streams.get(stream);
-    streams.delete(stream);
-    helper?.finish();
+    // the stream's mask made ahead, when it is this one (the helper done with it); else dropped
     let out: TensorInfo | undefined;
-    if (ahead?.key === keyOf(shape, rate, seed)) out = ahead.out;
-    else if (ahead) (backend as { disposeData(id: unknown): void }).disposeData(ahead.out.dataId);
+    const ahead = stream === undefined ? undefined : streams.get(stream);
+    if (ahead) {
+      streams.delete(stream!);
+      helper?.finish();
+      if (ahead.key === keyOf(shape, rate, seed)) out = ahead.out;
+      else dispose(ahead.out);
+    }
     if (!out) {
       [out] = allocateFloat32(backend, [shape]);
       (simd.dropout_mask as (...args: number[]) => void)(...maskArgs(backend, shape, rate, seed, out!));
     }
-    if (helper && nextSeed !== undefined) {
+    if (helper && stream !== undefined && nextSeed !== undefined) {
       const [next] = allocateFloat32(backend, [shape]);
       if (helper.start('dropout_mask', maskArgs(backend, shape, rate, nextSeed, next!))) streams.set(stream, { out: next!, key: keyOf(shape, rate, nextSeed) });
-      else (backend as { disposeData(id: unknown): void }).disposeData(next!.dataId);
+      else dispose(next!);
     }
     return out!;
   };
