@@ -9,7 +9,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/select.js';
 import { BATCHNORM_FORWARD, useBatchNormKernels } from '../src/backend/batchnorm-kernels.js';
 import { BatchNorm } from '../src/layers/normalization.js';
-import { readyHelper } from './kernel-helpers.js';
+import { onWasmAndCpu, readyHelper } from './kernel-helpers.js';
 
 const { tf, threads } = await initBackend('wasm');
 type Tensor = tfTypes.Tensor;
@@ -92,19 +92,13 @@ for (const [label, shape, args] of [
 test('batchnorm kernels on wasm match the cpu backend (split by channels with the helper thread: 64×16×16×32 values)', async () => {
   const shape = [64, 16, 16, 32];
   if ((threads ?? 1) >= 2) await readyHelper(tf); // (else one thread: no helper)
-  const fused = await train(shape, {}, true);
+  const [fused, cpu] = await onWasmAndCpu(tf, () => train(shape, {}, true));
   assert.ok(fused.kernels.includes(BATCHNORM_FORWARD));
-  await tf.setBackend('cpu');
-  try {
-    const cpu = await train(shape, {}, true);
-    assert.ok(!cpu.kernels.includes(BATCHNORM_FORWARD), 'cpu runs the tf ops');
-    assertClose(fused.y, cpu.y, 'y');
-    assertClose(fused.movingMean, cpu.movingMean, 'moving mean');
-    assertClose(fused.movingVariance, cpu.movingVariance, 'moving variance');
-    fused.grads.forEach((g, i) => assertClose(g, cpu.grads[i]!, `gradient ${i}`, 1e-4));
-  } finally {
-    await tf.setBackend('wasm');
-  }
+  assert.ok(!cpu.kernels.includes(BATCHNORM_FORWARD), 'cpu runs the tf ops');
+  assertClose(fused.y, cpu.y, 'y');
+  assertClose(fused.movingMean, cpu.movingMean, 'moving mean');
+  assertClose(fused.movingVariance, cpu.movingVariance, 'moving variance');
+  fused.grads.forEach((g, i) => assertClose(g, cpu.grads[i]!, `gradient ${i}`, 1e-4));
 });
 
 test('a channel count that is not a multiple of 4 keeps the tf-op path', async () => {

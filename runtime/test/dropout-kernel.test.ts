@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend/select.js';
 import { DROPOUT_MASK, useDropoutMaskKernel } from '../src/backend/dropout-kernel.js';
 import { simdHelper, simdKernels } from '../src/backend/simd-kernels.js';
-import { readyHelper } from './kernel-helpers.js';
+import { onWasmAndCpu, readyHelper } from './kernel-helpers.js';
 import { setBackgroundWork } from '../src/backend/helper-thread.js';
 import { dropoutMask } from '../src/layers/common.js';
 
@@ -47,15 +47,13 @@ test('the wasm dropout mask is the tf ops\' mask, bit for bit', async () => {
 });
 
 test('the wasm dropout mask is the cpu backend\'s, bit for bit', async () => {
-  const masks = () => [[[128, 256], 0.2, 7], [[33], 0.5, 8]].map(([shape, rate, seed]) => tf.tidy(() => dropoutMask(shape as number[], rate as number, seed as number).dataSync() as Float32Array));
-  const wasm = masks();
-  await tf.setBackend('cpu');
-  try {
-    assert.ok(!useDropoutMaskKernel(tf), 'the cpu backend makes masks with the tf ops');
-    assert.deepEqual(masks(), wasm);
-  } finally {
-    await tf.setBackend('wasm');
-  }
+  const masks = () => ({
+    kernel: useDropoutMaskKernel(tf),
+    values: [[[128, 256], 0.2, 7], [[33], 0.5, 8]].map(([shape, rate, seed]) => tf.tidy(() => dropoutMask(shape as number[], rate as number, seed as number).dataSync() as Float32Array)),
+  });
+  const [wasm, cpu] = await onWasmAndCpu(tf, masks);
+  assert.ok(!cpu.kernel, 'the cpu backend makes masks with the tf ops');
+  assert.deepEqual(cpu.values, wasm.values);
 });
 
 test('a mask made ahead on the helper thread is the one asked for next; a wrong guess is dropped and freed', { skip: !simdHelper(tf.backend()) && 'one thread' }, async () => {
@@ -126,4 +124,12 @@ test('two dropout layers in turn each take their own masks made ahead; none besi
     simd.dropout_mask = original;
     setBackgroundWork(true);
   }
+});
+
+test('masks made ahead are kept for at most 16 layers: a process that trains model after model does not gather them', { skip: !simdHelper(tf.backend()) && 'one thread' }, async () => {
+  await readyHelper(tf);
+  const buffers = () => tf.backend().numDataIds();
+  const before = buffers();
+  for (let stream = 100; stream < 140; stream++) dropoutMask([8, 8], 0.5, stream, { stream, nextSeed: stream + 1 }).dispose();
+  assert.equal(buffers() - before, 16, 'one mask made ahead for each of the last 16 layers');
 });

@@ -10,21 +10,20 @@ import { registerCpuKernels, useWasmOverrides } from '../src/backend/wasm-kernel
 import { squaredGlobalNorm } from '../src/train/clip.js';
 import { meanOfRows, sumOfRows, transposedPatches } from '../src/backend/heap-kernels.js';
 import { heapOffset, simdKernels } from '../src/backend/simd-kernels.js';
+import { onWasmAndCpu } from './kernel-helpers.js';
 
 const { tf } = await initBackend('wasm');
 const TOLERANCE = 1e-4;
 
 /** `make` on wasm and on cpu (same seeded inputs): shapes must agree; returns the max abs difference. */
 async function wasmVsCpu(make: () => tfTypes.Tensor): Promise<number> {
-  const results: { shape: number[]; dtype: string; data: ArrayLike<number> }[] = [];
-  for (const backend of ['wasm', 'cpu']) {
-    await tf.setBackend(backend);
+  const result = () => {
     const t = tf.tidy(make);
-    results.push({ shape: t.shape, dtype: t.dtype, data: await t.data() as ArrayLike<number> });
+    const r = { shape: t.shape, dtype: t.dtype, data: t.dataSync() as ArrayLike<number> };
     t.dispose();
-  }
-  await tf.setBackend('wasm');
-  const [w, c] = results as [(typeof results)[0], (typeof results)[0]];
+    return r;
+  };
+  const [w, c] = await onWasmAndCpu(tf, result);
   assert.deepEqual(w.shape, c.shape);
   assert.equal(w.dtype, c.dtype);
   let max = 0;

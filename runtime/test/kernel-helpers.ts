@@ -1,5 +1,5 @@
 // Helpers of the tests of RegNet's wasm kernels: the helper thread once started, products
-// against XNNPACK's, bit for bit, and results against the cpu backend's.
+// against XNNPACK's, bit for bit, and results on wasm and on the cpu backend.
 import assert from 'node:assert/strict';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { TF } from '../src/contracts.js';
@@ -42,16 +42,13 @@ export function assertBitIdentical(actual: Float32Array, expected: Float32Array,
   assert.equal(first, -1, `${what}: element ${first} is ${actual[first]}, XNNPACK gives ${expected[first]}`);
 }
 
-/**
- * Per result of `compute` (run on wasm, then on cpu): the largest |wasm − cpu| / (1 + |cpu|).
- * Sums in other orders differ by rounding; a lost or misplaced term, by a whole product.
- */
-export async function worstAgainstCpu(tf: TF, compute: () => Float32Array[]): Promise<number[]> {
-  const wasm = compute();
+/** `compute`'s results on the wasm backend, then on cpu (the same seeded inputs); wasm is active again after. */
+export async function onWasmAndCpu<T>(tf: TF, compute: () => T | Promise<T>): Promise<[wasm: T, cpu: T]> {
+  await tf.setBackend('wasm');
+  const wasm = await compute();
   await tf.setBackend('cpu');
   try {
-    const cpu = compute();
-    return wasm.map((values, i) => values.reduce((worst, v, j) => Math.max(worst, Math.abs(v - cpu[i]![j]!) / (1 + Math.abs(cpu[i]![j]!))), 0));
+    return [wasm, await compute()];
   } finally {
     await tf.setBackend('wasm');
   }

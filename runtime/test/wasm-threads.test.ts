@@ -82,6 +82,26 @@ test('a process that started the threaded backend and the helper thread exits by
   assert.equal(r.stdout.trim(), 'wasm 2 helper');
 });
 
+test('the helper takes background work (the next dropout mask) beside a pool of one, not beside a convnet\'s pool', () => {
+  const startsBackground = (convolutions: boolean) => {
+    const script = `
+      const { initBackend } = await import(${JSON.stringify(join(REPO, 'runtime/dist/src/backend/select.js'))});
+      const { simdHelper, heapOffset } = await import(${JSON.stringify(join(REPO, 'runtime/dist/src/backend/simd-kernels.js'))});
+      const { tf } = await initBackend('wasm', { convolutions: ${convolutions} });
+      const helper = simdHelper(tf.backend());
+      for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const out = tf.zeros([16]);
+      const started = helper.start('dropout_mask', [0, 0.1, 0.2, 0.3, 16, 0.5, 2, heapOffset(tf.backend(), out)]);
+      helper.finish();
+      console.log(started);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, REGNET_THREADS: '2' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  assert.equal(startsBackground(false), 'true');
+  assert.equal(startsBackground(true), 'false');
+});
+
 /** The data and training of every spec here: two short epochs of MNIST. */
 const DATA_AND_TRAIN = `
 data {

@@ -32,8 +32,10 @@ interface MaskAhead {
   out: TensorInfo;
   key: string;
 }
-/** Per backend, per stream (layer), the mask made ahead. */
+/** Per backend, per stream (layer), the mask made ahead, least recently used first. */
 const masksAhead = new WeakMap<object, Map<number, MaskAhead>>();
+/** Streams kept: a process that trains model after model (each layer a stream) must not gather masks. */
+const MAX_STREAMS = 16;
 const keyOf = (shape: number[], rate: number, seed: number) => `${shape.join('x')} ${rate} ${seed}`;
 
 /** Alea's state after seeding, as seedrandom keeps it. */
@@ -77,6 +79,12 @@ function dropoutMaskKernel(): KernelFunc {
       const [next] = allocateFloat32(backend, [shape]);
       if (helper.start('dropout_mask', maskArgs(backend, shape, rate, nextSeed, next!))) streams.set(stream, { out: next!, key: keyOf(shape, rate, nextSeed) });
       else dispose(next!);
+      for (const [oldest, { out: unused }] of streams) {
+        if (streams.size <= MAX_STREAMS) break;
+        helper.finish(); // (the helper may still be writing the newest; the oldest is done)
+        dispose(unused);
+        streams.delete(oldest);
+      }
     }
     return out!;
   };
